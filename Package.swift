@@ -1,0 +1,108 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers, each importing only the ones below it:
+//   RidaCore (domain) → RidaSeeds (configuration files), RidaStats (pure math), RidaStore (GRDB)
+//   → RidaAnalytics → RidaReports, RidaServer → rida (command line)
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "rida",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rida", targets: ["rida"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // Domain: pure types and rules, no I/O.
+        .target(
+            name: "RidaCore",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+        // Configuration: reads and validates seeds/ (YAML) into domain types.
+        .target(
+            name: "RidaSeeds",
+            dependencies: ["RidaCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // Synthetic data for demonstrations and benchmarks: deterministic for a seed.
+        .target(name: "RidaDemo", dependencies: ["RidaCore"], swiftSettings: swiftSettings),
+        // Pure statistics.
+        .target(name: "RidaStats", swiftSettings: swiftSettings),
+        // Embedded store (SQLite through GRDB) behind the domain's storage protocols.
+        .target(
+            name: "RidaStore",
+            dependencies: ["RidaCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // Analysis over the storage protocols.
+        .target(name: "RidaAnalytics", dependencies: ["RidaCore", "RidaStats"], swiftSettings: swiftSettings),
+        // Report rendering: HTML templates, CSV.
+        .target(
+            name: "RidaReports",
+            dependencies: ["RidaCore", "RidaAnalytics", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP server.
+        .target(
+            name: "RidaServer",
+            dependencies: [
+                "RidaCore", "RidaAnalytics", "RidaReports",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The command line: parse, call, print.
+        .executableTarget(
+            name: "rida",
+            dependencies: [
+                "RidaCore", "RidaSeeds", "RidaDemo", "RidaStore", "RidaAnalytics", "RidaReports", "RidaServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "RidaCoreTests", dependencies: ["RidaCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RidaSeedsTests", dependencies: ["RidaSeeds", "RidaCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RidaDemoTests", dependencies: ["RidaDemo", "RidaCore", "RidaSeeds"], swiftSettings: swiftSettings),
+        .testTarget(name: "RidaStatsTests", dependencies: ["RidaStats"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RidaStoreTests",
+            dependencies: ["RidaStore", "RidaCore", "RidaSeeds", .product(name: "GRDB", package: "GRDB.swift")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "RidaAnalyticsTests", dependencies: ["RidaAnalytics", "RidaCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RidaReportsTests", dependencies: ["RidaReports", "RidaCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RidaServerTests",
+            dependencies: [
+                "RidaServer", "RidaCore", "RidaStore", "RidaSeeds",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // End-to-end tests of the built `rida` executable.
+        .testTarget(name: "RidaCLITests", dependencies: ["rida", "RidaStore", "RidaCore"], swiftSettings: swiftSettings),
+    ]
+)

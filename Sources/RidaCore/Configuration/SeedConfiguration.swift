@@ -1,0 +1,36 @@
+/// Everything configured in `seeds/`: languages, dimensions, questionnaires and page texts.
+public struct SeedConfiguration: Hashable, Sendable {
+    public var languages: [Language]
+    public var defaultLanguage: String
+    /// In report order.
+    public var channels: [Channel]
+    /// In report order.
+    public var segments: [Segment]
+    /// In organisational order.
+    public var departments: [Department]
+    public var questionnaires: [Questionnaire]
+    /// Page texts by key (`survey.submit`, `error.required`, …).
+    public var messages: [String: LocalizedText]
+
+    public init(
+        languages: [Language], defaultLanguage: String, channels: [Channel], segments: [Segment], departments: [Department],
+        questionnaires: [Questionnaire], messages: [String: LocalizedText]
+    ) {
+        self.languages = languages
+        self.defaultLanguage = defaultLanguage
+        self.channels = channels
+        self.segments = segments
+        self.departments = departments
+        self.questionnaires = questionnaires
+        self.messages = messages
+    }
+
+    public func language(_ code: String) -> Language? {
+        languages.first { $0.code == code }
+    }
+
+    /// The highest version of the questionnaire named `key`: the one new invitations get.
+    public func currentQuestionnaire(_ key: String = "default") -> Questionnaire? {
+        questionnaires.filter { $0.key == key }.max { $0.version < $1.version }
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import RidaCore
+
+/// Options for synthetic data.
+public struct DemoOptions: Sendable, Hashable {
+    public var responses: Int
+    public var months: Int
+    public var seed: UInt64
+    /// The last month of data (its year and month); data covers the `months` months ending with it.
+    public var endYear: Int
+    public var endMonth: Int
+    public var timeZone: TimeZone
+    /// Days an invitation stays valid.
+    public var invitationLifetimeDays: Int
+
+    public init(
+        responses: Int, months: Int, seed: UInt64, endYear: Int, endMonth: Int,
+        timeZone: TimeZone = TimeZone(identifier: "Asia/Riyadh")!, invitationLifetimeDays: Int = 30
+    ) {
+        self.responses = responses
+        self.months = months
+        self.seed = seed
+        self.endYear = endYear
+        self.endMonth = endMonth
+        self.timeZone = timeZone
+        self.invitationLifetimeDays = invitationLifetimeDays
+    }
+}
+
+/// One month of synthetic invitations and responses.
+public struct DemoChunk: Sendable {
+    public var month: String
+    public var invitations: [Invitation]
+    public var responses: [SurveyResponse]
+}
+
+/// Writes realistic synthetic data: Hajj and Ramadan peaks in volume (Umm al-Qura calendar),
+/// lighter Fridays, real differences between departments and channels, planted trends and
+/// outlier units (listed in `plantedEffects`), multilingual comments, and unanswered
+/// invitations so that response rates are real. The same options give the same data.
+public struct DemoGenerator: Sendable {
+    public let configuration: SeedConfiguration
+    public let questionnaire: Questionnaire
+    public let options: DemoOptions
+    let model: DemoModel
+    /// Responses per day, for every day of the period.
+    let days: [(day: CalendarDay, count: Int, hijriMonth: Int, hijriDay: Int)]
+
+    public enum SetupError: Error, CustomStringConvertible {
+        case noQuestionnaire
+        case invalidOptions(String)
+
+        public var description: String {
+            switch self {
+            case .noQuestionnaire: "the configuration has no default questionnaire"
+            case .invalidOptions(let reason): reason
+            }
+        }
+    }
+
+    public init(configuration: SeedConfiguration, options: DemoOptions) throws {
+        guard let questionnaire = configuration.currentQuestionnaire() else { throw SetupError.noQuestionnaire }
+        guard options.responses >= 0 else { throw SetupError.invalidOptions("the number of responses cannot be negative") }
+        guard (1...240).contains(options.months) else { throw SetupError.invalidOptions("months must be between 1 and 240") }
+        guard (1...12).contains(options.endMonth) else { throw SetupError.invalidOptions("the end month must be between 1 and 12") }
+        self.configuration = configuration
+        self.questionnaire = questionnaire
+        self.options = options
+        self.model = DemoModel(configuration: configuration, questionnaire: questionnaire)
+        self.days = Self.allocate(options)
+    }
+
+    /// What the data was built to show, so a reader can check the analysis finds it.
+    public var plantedEffects: [String] { model.plantedEffects }
+
+    /// The period covered: first and last day.
+    public var period: ClosedRange<CalendarDay> { days.first!.day...days.last!.day }
+
+    /// Spreads the responses over the days in proportion to a seasonal weight, exactly.
+    static func allocate(_ options: DemoOptions) -> [(day: CalendarDay, count: Int, hijriMonth: Int, hijriDay: Int)] {
+        var startYear = options.endYear, startMonth = options.endMonth - (options.months - 1)
+        while startMonth < 1 {
+            startMonth += 12
+            startYear -= 1
+        }
+        let first = CalendarDay(year: startYear, month: startMonth, day: 1)
+        let last = CalendarDay(
+            year: options.endYear, month: options.endMonth, day: CalendarDay.daysIn(year: options.endYear, month: options.endMonth))
+        var hijri = Calendar(identifier: .islamicUmmAlQura)
+        hijri.timeZone = options.timeZone
+        let span = Double(last.daysSinceEpoch - first.daysSinceEpoch + 1)
+        var entries: [(day: CalendarDay, weight: Double, hijriMonth: Int, hijriDay: Int)] = []
+        for offset in 0..<Int(span) {
+            let day = first.adding(days: offset)
+            let noon = day.start(in: options.timeZone).addingTimeInterval(12 * 3600)
+            let parts = hijri.dateComponents([.month, .day], from: noon)
+            let (month, dayOfMonth) = (parts.month ?? 1, parts.day ?? 1)
+            let weight = DemoModel.seasonalWeight(hijriMonth: month, hijriDay: dayOfMonth, weekday: day.weekday) * (1 + 0.15 * Double(offset) / span)
+            entries.append((day, weight, month, dayOfMonth))
+        }
+        let total = entries.reduce(0) { $0 + $1.weight }
+        var counts = entries.map { Double(options.responses) * $0.weight / total }
+        var floors = counts.map { Int($0) }
+        let remainder = options.responses - floors.reduce(0, +)
+        // Largest remainders get the leftover responses; ties broken by date, so it is deterministic.
+        let order = counts.indices.sorted { (counts[$0] - Double(floors[$0]), -$0) > (counts[$1] - Double(floors[$1]), -$1) }
+        for index in order.prefix(remainder) { floors[index] += 1 }
+        counts.removeAll()
+        return entries.indices.map { (entries[$0].day, floors[$0], entries[$0].hijriMonth, entries[$0].hijriDay) }
+    }
+
+    /// Generates month by month, handing each month to `sink` (which typically writes it).
+    public func generate(_ sink: (DemoChunk) async throws -> Void) async throws {
+        var usedIDs = Set<Int64>()
+        usedIDs.reserveCapacity(options.responses)
+        var index = 0
+        var monthIndex: UInt64 = 0
+        while index < days.count {
+            let month = days[index].day.monthKey
+            var end = index
+            while end < days.count, days[end].day.monthKey == month { end += 1 }
+            var generator = SeededGenerator(seed: options.seed, stream: monthIndex)
+            let chunk = generateMonth(month, days[index..<end], &generator, &usedIDs)
+            try await sink(chunk)
+            index = end
+            monthIndex += 1
+        }
+    }
+
+    private func generateMonth(
+        _ month: String, _ monthDays: ArraySlice<(day: CalendarDay, count: Int, hijriMonth: Int, hijriDay: Int)>,
+        _ rng: inout SeededGenerator, _ usedIDs: inout Set<Int64>
+    ) -> DemoChunk {
+        let expected = monthDays.reduce(0) { $0 + $1.count }
+        var responses: [SurveyResponse] = []
+        responses.reserveCapacity(expected)
+        var invitations: [Invitation] = []
+        invitations.reserveCapacity(expected * 2)
+        let totalDays = Double(days.count)
+        let firstDay = days[0].day.daysSinceEpoch
+        let lifetime = TimeInterval(options.invitationLifetimeDays) * 86400
+        for entry in monthDays {
+            let progress = Double(entry.day.daysSinceEpoch - firstDay) / max(1, totalDays - 1)
+            let hajjSeason = entry.hijriMonth == 12 || (entry.hijriMonth == 11 && entry.hijriDay >= 10)
+            let dayStart = entry.day.start(in: options.timeZone)
+            for _ in 0..<entry.count {
+                let unit = model.unit(&rng, hajjSeason: hajjSeason)
+                let locale = model.locale(&rng, segment: unit.segment)
+                var id = SurveyResponse.randomID(using: &rng)
+                while !usedIDs.insert(id).inserted { id = SurveyResponse.randomID(using: &rng) }
+                let (answers, texts) = model.answers(&rng, unit: unit, locale: locale, progress: progress)
+                responses.append(
+                    SurveyResponse(
+                        id: id, day: entry.day, unit: unit, locale: locale, questionnaire: questionnaire.key,
+                        questionnaireVersion: questionnaire.version, source: .invitation, answers: answers, texts: texts))
+
+                // The invitation it answered: issued when the service was completed, 0–2 days earlier.
+                let lag = rng.chance(0.7) ? 0 : (rng.chance(0.67) ? 1 : 2)
+                let issuedAt = dayStart.addingTimeInterval(Double(-lag * 86400) + 8 * 3600 + rng.unit() * 12 * 3600)
+                let usedAt =
+                    lag == 0
+                    ? issuedAt.addingTimeInterval(120 + rng.unit() * 3.5 * 3600)
+                    : dayStart.addingTimeInterval(7 * 3600 + rng.unit() * 16 * 3600)
+                invitations.append(invitation(&rng, unit, locale, issuedAt: issuedAt, lifetime: lifetime, usedAt: usedAt))
+
+                // Invitations of the same kind that were never answered.
+                let rate = model.responseRate(unit)
+                let unanswered = (1 - rate) / rate
+                let extra = Int(unanswered) + (rng.unit() < unanswered - Double(Int(unanswered)) ? 1 : 0)
+                for _ in 0..<extra {
+                    let at = dayStart.addingTimeInterval(Double(-lag * 86400) + 8 * 3600 + rng.unit() * 12 * 3600)
+                    var invitation = invitation(&rng, unit, locale, issuedAt: at, lifetime: lifetime, usedAt: nil)
+                    if rng.chance(0.003) { invitation.revokedAt = at.addingTimeInterval(86400) }
+                    invitations.append(invitation)
+                }
+            }
+        }
+        return DemoChunk(month: month, invitations: invitations, responses: responses)
+    }
+
+    private func invitation(
+        _ rng: inout SeededGenerator, _ unit: ServiceUnit, _ locale: String, issuedAt: Date, lifetime: TimeInterval, usedAt: Date?
+    ) -> Invitation {
+        Invitation(
+            tokenHash: InvitationToken.generate(using: &rng).hash, unit: unit, locale: locale, questionnaire: questionnaire.key,
+            questionnaireVersion: questionnaire.version, issuedAt: issuedAt, expiresAt: issuedAt.addingTimeInterval(lifetime),
+            usedAt: usedAt)
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import RidaCore
+import Yams
+
+/// Reads `seeds/` (YAML) into a validated `SeedConfiguration`, or lists every problem found,
+/// each with its file, line and key path.
+public struct SeedLoader: Sendable {
+    public static let defaultDirectoryName = "seeds"
+    /// Environment variable naming the seeds directory when no option is given.
+    public static let environmentVariable = "RIDA_SEEDS"
+
+    public let directory: URL
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    /// `$RIDA_SEEDS`, else `seeds/` in the working directory.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        URL(fileURLWithPath: environment[environmentVariable] ?? defaultDirectoryName)
+    }
+
+    public func load() throws(ConfigurationError) -> SeedConfiguration {
+        let issues = IssueCollector()
+        let configuration = read(issues)
+        guard issues.issues.isEmpty, let configuration else {
+            throw ConfigurationError(issues: issues.issues)
+        }
+        return configuration
+    }
+
+    // MARK: - Reading
+
+    private func document(_ name: String, _ issues: IssueCollector) -> Located? {
+        let url = directory.appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            issues.report(file: name, "file not found in \(directory.path)")
+            return nil
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            issues.report(file: name, "not valid UTF-8")
+            return nil
+        }
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                issues.report(file: name, "the file is empty")
+                return nil
+            }
+            return Located(node: node, path: "", file: name)
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
+                issues.report(file: name, line: mark.line, column: mark.column, "YAML syntax error: \(problem)")
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
+                issues.report(file: name, line: context.mark.line, column: context.mark.column, "duplicate key \(keys)")
+            default:
+                issues.report(file: name, "YAML syntax error: \(error)")
+            }
+        } catch {
+            issues.report(file: name, "YAML syntax error: \(error)")
+        }
+        return nil
+    }
+
+    private func read(_ issues: IssueCollector) -> SeedConfiguration? {
+        let (languages, defaultLanguage) = readLanguages(issues)
+        let codes = languages.map(\.code)
+        let channels = readNamedList("channels.yaml", key: "channels", languages: codes, issues).map {
+            Channel(id: $0.id, names: $0.names)
+        }
+        let segments = readNamedList("segments.yaml", key: "segments", languages: codes, issues).map {
+            Segment(id: $0.id, names: $0.names)
+        }
+        let departments = readDepartments(languages: codes, issues)
+        let messages = readMessages(languages: codes, issues)
+        let questionnaires = readQuestionnaires(languages: Set(codes), issues)
+        guard let defaultLanguage else { return nil }
+        return SeedConfiguration(
+            languages: languages, defaultLanguage: defaultLanguage, channels: channels, segments: segments,
+            departments: departments, questionnaires: questionnaires, messages: messages)
+    }
+
+    private func readLanguages(_ issues: IssueCollector) -> ([Language], String?) {
+        guard let root = document("languages.yaml", issues),
+            let top = issues.mapping(root, allowed: ["default", "languages"], required: ["default", "languages"]),
+            let list = top["languages"].flatMap(issues.sequence)
+        else { return ([], nil) }
+        var languages: [Language] = []
+        for entry in list {
+            guard let fields = issues.mapping(entry, allowed: ["code", "name", "direction", "draft"], required: ["code", "name", "direction"])
+            else { continue }
+            let code = fields["code"].flatMap { code in
+                issues.string(code).flatMap { text -> String? in
+                    guard text.range(of: "^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", options: .regularExpression) != nil else {
+                        issues.report(code, "\"\(text)\" is not a language code (BCP 47, e.g. ar, en, ur)")
+                        return nil
+                    }
+                    if languages.contains(where: { $0.code == text }) {
+                        issues.report(code, "duplicate language \"\(text)\"")
+                        return nil
+                    }
+                    return text
+                }
+            }
+            let name = fields["name"].flatMap(issues.string)
+            let direction = fields["direction"].flatMap { at in
+                issues.string(at).flatMap { text -> Language.Direction? in
+                    guard let direction = Language.Direction(rawValue: text) else {
+                        issues.report(at, "direction must be ltr or rtl, not \"\(text)\"")
+                        return nil
+                    }
+                    return direction
+                }
+            }
+            let draft = fields["draft"].flatMap(issues.bool) ?? false
+            if let code, let name, let direction {
+                languages.append(Language(code: code, name: name, direction: direction, draft: draft))
+            }
+        }
+        for required in ["ar", "en"] where !languages.contains(where: { $0.code == required }) {
+            issues.report(top["languages"]!, "Arabic (ar) and English (en) are required; \(required) is missing")
+        }
+        var defaultLanguage: String?
+        if let at = top["default"], let code = issues.string(at) {
+            if languages.contains(where: { $0.code == code }) {
+                defaultLanguage = code
+            } else {
+                issues.report(at, "default language \"\(code)\" is not declared under languages")
+            }
+        }
+        return (languages, defaultLanguage)
+    }
+
+    /// A text in every language: reports each missing translation and any undeclared language.
+    private func localized(_ at: Located, languages: [String], _ issues: IssueCollector) -> LocalizedText? {
+        guard let entries = issues.mapping(at) else { return nil }
+        var translations: [String: String] = [:]
+        for (code, value) in entries {
+            guard languages.contains(code) else {
+                issues.report(value, "\"\(code)\" is not a declared language")
+                continue
+            }
+            if let text = issues.string(value) { translations[code] = text }
+        }
+        for code in languages where entries[code] == nil {
+            issues.report(at, "missing the \(code) translation")
+        }
+        return LocalizedText(translations)
+    }
+
+    private struct Named {
+        var id: String
+        var names: LocalizedText
+        var fields: [String: Located]
+    }
+
+    /// A list of `{id, names}` entries (plus `extraKeys`), reporting duplicate ids.
+    private func namedEntries(
+        _ list: [Located], kind: String, languages: [String], extraKeys: Set<String> = [], _ issues: IssueCollector
+    ) -> [Named] {
+        var result: [Named] = []
+        for entry in list {
+            guard let fields = issues.mapping(entry, allowed: Set(["id", "names"]).union(extraKeys), required: ["id", "names"]) else {
+                continue
+            }
+            var id = fields["id"].flatMap(issues.identifier)
+            if let known = id, result.contains(where: { $0.id == known }) {
+                issues.report(fields["id"]!, "duplicate \(kind) id \"\(known)\"")
+                id = nil
+            }
+            let names = fields["names"].flatMap { localized($0, languages: languages, issues) }
+            if let id, let names { result.append(Named(id: id, names: names, fields: fields)) }
+        }
+        return result
+    }
+
+    private func readNamedList(_ file: String, key: String, languages: [String], _ issues: IssueCollector) -> [Named] {
+        guard let root = document(file, issues), let top = issues.mapping(root, allowed: [key], required: [key]),
+            let list = top[key].flatMap(issues.sequence)
+        else { return [] }
+        if list.isEmpty { issues.report(top[key]!, "at least one entry is needed") }
+        return namedEntries(list, kind: String(key.dropLast()), languages: languages, issues)
+    }
+
+    private func readDepartments(languages: [String], _ issues: IssueCollector) -> [Department] {
+        guard let root = document("departments.yaml", issues),
+            let top = issues.mapping(root, allowed: ["departments"], required: ["departments"]),
+            let list = top["departments"].flatMap(issues.sequence)
+        else { return [] }
+        if list.isEmpty { issues.report(top["departments"]!, "at least one department is needed") }
+        return namedEntries(list, kind: "department", languages: languages, extraKeys: ["services"], issues).map { named in
+            var services: [Service] = []
+            if let at = named.fields["services"], let serviceList = issues.sequence(at) {
+                services = namedEntries(serviceList, kind: "service", languages: languages, issues).map {
+                    Service(id: $0.id, names: $0.names)
+                }
+            }
+            return Department(id: named.id, names: named.names, services: services)
+        }
+    }
+
+    private func readMessages(languages: [String], _ issues: IssueCollector) -> [String: LocalizedText] {
+        guard let root = document("messages.yaml", issues),
+            let top = issues.mapping(root, allowed: ["messages"], required: ["messages"]),
+            let messagesAt = top["messages"]
+        else { return [:] }
+        let keys = Set(MessageKey.allCases.map(\.rawValue))
+        guard let entries = issues.mapping(messagesAt, allowed: keys, required: MessageKey.allCases.map(\.rawValue)) else {
+            return [:]
+        }
+        var messages: [String: LocalizedText] = [:]
+        for (key, at) in entries {
+            guard let text = localized(at, languages: languages, issues) else { continue }
+            if key == MessageKey.errorTooLong.rawValue {
+                for (code, value) in text.translations where !value.contains("{max}") {
+                    issues.report(at.child(code, at.node), "must contain the {max} placeholder")
+                }
+            }
+            messages[key] = text
+        }
+        return messages
+    }
+
+    private func readQuestionnaires(languages: Set<String>, _ issues: IssueCollector) -> [Questionnaire] {
+        let folder = directory.appendingPathComponent("questionnaires")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+            .sorted()
+        if files.isEmpty {
+            issues.report(file: "questionnaires/", "no questionnaire found (expected questionnaires/*.yaml)")
+        }
+        var result: [Questionnaire] = []
+        for file in files {
+            guard let root = document("questionnaires/\(file)", issues),
+                let questionnaire = QuestionnaireReader(issues: issues, declaredLanguages: languages).read(root)
+            else { continue }
+            if result.contains(where: { $0.key == questionnaire.key && $0.version == questionnaire.version }) {
+                issues.report(root, "questionnaire \(questionnaire.key) version \(questionnaire.version) is defined twice")
+                continue
+            }
+            result.append(questionnaire)
+        }
+        return result.sorted { ($0.key, $0.version) < ($1.key, $1.version) }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+import RidaCore
+
+/// Connection settings checked at every start-up.
+public struct DatabaseSettings: Sendable, Hashable {
+    /// SQLite's `synchronous` level. FULL: an acknowledged response survives power loss.
+    /// NORMAL: it survives a crash of the process, and writes are faster.
+    public enum Synchronous: String, Sendable, Hashable, CaseIterable {
+        case full, normal
+
+        /// The value `PRAGMA synchronous` reports.
+        var pragmaValue: Int {
+            switch self {
+            case .full: 2
+            case .normal: 1
+            }
+        }
+    }
+
+    public var synchronous: Synchronous
+    /// How long a writer waits for a lock before giving up.
+    public var busyTimeout: TimeInterval
+    /// The organisation's time zone: days and months are counted in it.
+    public var timeZone: TimeZone
+
+    public static let organisationTimeZone = TimeZone(identifier: "Asia/Riyadh")!
+
+    public init(synchronous: Synchronous = .full, busyTimeout: TimeInterval = 5, timeZone: TimeZone = organisationTimeZone) {
+        self.synchronous = synchronous
+        self.busyTimeout = busyTimeout
+        self.timeZone = timeZone
+    }
+}
+
+/// The embedded store: one SQLite file in WAL mode, accessed through a `DatabasePool`.
+public final class AppDatabase: Sendable {
+    public let writer: any DatabaseWriter
+    public let settings: DatabaseSettings
+
+    /// Opens (creating if needed) the database at `path`, migrates it, and checks its settings.
+    public convenience init(path: String, settings: DatabaseSettings = DatabaseSettings()) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(settings.busyTimeout)
+        let synchronous = settings.synchronous
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous.pragmaValue)")
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        // Opening a pool in WAL mode sets the writer to NORMAL after `prepareDatabase` has run;
+        // the writer is the one connection that matters for durability, so set it again.
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous.pragmaValue)")
+        }
+        try self.init(writer: pool, settings: settings)
+    }
+
+    init(writer: any DatabaseWriter, settings: DatabaseSettings) throws {
+        self.writer = writer
+        self.settings = settings
+        try migrate()
+        try verifySettings()
+    }
+
+    private func migrate() throws {
+        let migrator = Migrations.migrator
+        if try writer.read({ try migrator.hasBeenSuperseded($0) }) {
+            throw StoreError.newerSchema
+        }
+        try migrator.migrate(writer)
+    }
+
+    /// Names of all migrations, in order.
+    public static var migrationNames: [String] { Migrations.migrator.migrations }
+
+    /// Migrations applied to this database, in order.
+    public func appliedMigrations() throws -> [String] {
+        try writer.read { try Migrations.migrator.appliedMigrations($0) }
+    }
+
+    /// The connection settings as SQLite reports them.
+    public struct ActualSettings: Sendable, Hashable {
+        public var journalMode: String
+        public var foreignKeys: Bool
+        public var busyTimeoutMilliseconds: Int
+        public var synchronous: Int
+    }
+
+    static func readSettings(_ db: Database) throws -> ActualSettings {
+        ActualSettings(
+            journalMode: try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+            foreignKeys: try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false,
+            busyTimeoutMilliseconds: try Int.fetchOne(db, sql: "PRAGMA busy_timeout") ?? 0,
+            synchronous: try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
+    }
+
+    /// Settings of the writer connection and of a reader connection.
+    public func actualSettings() throws -> (writer: ActualSettings, reader: ActualSettings) {
+        let writerSettings = try writer.write { try Self.readSettings($0) }
+        let readerSettings = try writer.read { try Self.readSettings($0) }
+        return (writerSettings, readerSettings)
+    }
+
+    /// Refuses to run on a connection that is not in WAL mode, without foreign keys, without a
+    /// busy timeout or with another `synchronous` level than configured.
+    func verifySettings() throws {
+        let (writerSettings, readerSettings) = try actualSettings()
+        let expectedTimeout = Int(settings.busyTimeout * 1000)
+        // Readers get GRDB's own busy timeout for read-only connections; any positive value will do.
+        for (actual, expectedTimeout) in [(writerSettings, expectedTimeout), (readerSettings, nil)] {
+            if actual.journalMode.lowercased() != "wal" {
+                throw StoreError.pragmaMismatch(name: "journal_mode", expected: "wal", actual: actual.journalMode)
+            }
+            if !actual.foreignKeys {
+                throw StoreError.pragmaMismatch(name: "foreign_keys", expected: "on", actual: "off")
+            }
+            if actual.busyTimeoutMilliseconds <= 0 || expectedTimeout.map({ $0 != actual.busyTimeoutMilliseconds }) == true {
+                throw StoreError.pragmaMismatch(
+                    name: "busy_timeout", expected: expectedTimeout.map { "\($0)" } ?? "more than 0", actual: "\(actual.busyTimeoutMilliseconds)")
+            }
+            if actual.synchronous != settings.synchronous.pragmaValue {
+                throw StoreError.pragmaMismatch(
+                    name: "synchronous", expected: "\(settings.synchronous.pragmaValue)", actual: "\(actual.synchronous)")
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import GRDB
+
+/// The schema, as named migrations. A migration that has shipped is never edited: change the
+/// schema by appending a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1.dimensions", migrate: createDimensions)
+        migrator.registerMigration("v1.questionnaires", migrate: createQuestionnaires)
+        migrator.registerMigration("v1.invitations", migrate: createInvitations)
+        migrator.registerMigration("v1.responses", migrate: createResponses)
+        return migrator
+    }
+
+    /// Departments, channels and segments share one shape: a stable code from `seeds/`, the
+    /// names in every language (JSON), the configured order, and whether new invitations may
+    /// still name it (rows are never deleted: old responses refer to them).
+    private static func createDimensions(_ db: Database) throws {
+        for table in ["department", "channel", "segment"] {
+            try db.create(table: table, options: [.strict]) { t in
+                t.primaryKey("id", .integer)
+                t.column("code", .text).notNull().unique()
+                t.column("position", .integer).notNull()
+                t.column("names", .text).notNull()
+                t.column("active", .integer).notNull().defaults(to: 1).check { [0, 1].contains($0) }
+            }
+        }
+        try db.create(table: "service", options: [.strict]) { t in
+            t.primaryKey("id", .integer)
+            t.column("department_id", .integer).notNull().references("department", onDelete: .restrict)
+            t.column("code", .text).notNull()
+            t.column("position", .integer).notNull()
+            t.column("names", .text).notNull()
+            t.column("active", .integer).notNull().defaults(to: 1).check { [0, 1].contains($0) }
+            t.uniqueKey(["department_id", "code"])
+        }
+    }
+
+    /// Every questionnaire version ever used, with its full definition, so a response can always
+    /// be read against the exact questions it answered.
+    private static func createQuestionnaires(_ db: Database) throws {
+        try db.create(table: "questionnaire_version", options: [.strict]) { t in
+            t.primaryKey("id", .integer)
+            t.column("questionnaire", .text).notNull()
+            t.column("version", .integer).notNull().check { $0 >= 1 }
+            t.column("definition", .text).notNull()
+            t.column("digest", .text).notNull()
+            t.column("created_at", .text).notNull()
+            t.uniqueKey(["questionnaire", "version"])
+        }
+    }
+
+    /// Invitations keep only the SHA-256 of their token.
+    private static func createInvitations(_ db: Database) throws {
+        try db.create(table: "invitation", options: [.strict]) { t in
+            t.primaryKey("id", .integer)
+            t.column("token_hash", .blob).notNull().unique().check { length($0) == 32 }
+            t.column("department_id", .integer).notNull().references("department", onDelete: .restrict)
+            t.column("channel_id", .integer).notNull().references("channel", onDelete: .restrict)
+            t.column("segment_id", .integer).references("segment", onDelete: .restrict)
+            t.column("service_id", .integer).references("service", onDelete: .restrict)
+            t.column("locale", .text).notNull()
+            t.column("questionnaire_version_id", .integer).notNull().references("questionnaire_version", onDelete: .restrict)
+            t.column("issued_at", .text).notNull()
+            t.column("expires_at", .text).notNull()
+            t.column("used_at", .text)
+            t.column("revoked_at", .text)
+            t.check(sql: "expires_at > issued_at")
+        }
+        try db.create(index: "invitation_on_issued_at", on: "invitation", columns: ["issued_at"])
+    }
+
+    /// Responses hold no reference to their invitation. Their id is random, and answers and texts
+    /// are clustered by response id (WITHOUT ROWID), so no sequential key records the order in
+    /// which responses arrived — which could otherwise be matched to invitations' use times.
+    private static func createResponses(_ db: Database) throws {
+        try db.create(table: "response", options: [.strict]) { t in
+            t.primaryKey("id", .integer)
+            t.column("day", .text).notNull().check(sql: "day GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]'")
+            t.column("department_id", .integer).notNull().references("department", onDelete: .restrict)
+            t.column("channel_id", .integer).notNull().references("channel", onDelete: .restrict)
+            t.column("segment_id", .integer).references("segment", onDelete: .restrict)
+            t.column("service_id", .integer).references("service", onDelete: .restrict)
+            t.column("locale", .text).notNull()
+            t.column("questionnaire_version_id", .integer).notNull().references("questionnaire_version", onDelete: .restrict)
+            t.column("source", .text).notNull().check { ["invitation", "import"].contains($0) }
+        }
+        try db.create(index: "response_on_day", on: "response", columns: ["day"])
+        // A rating answer: a scale value, or "not applicable". A skipped item has no row.
+        try db.create(table: "answer", options: [.strict, .withoutRowID]) { t in
+            t.column("response_id", .integer).notNull().references("response", onDelete: .cascade)
+            t.column("item", .text).notNull()
+            t.column("value", .integer)
+            t.column("not_applicable", .integer).notNull().defaults(to: 0).check { [0, 1].contains($0) }
+            t.primaryKey(["response_id", "item"])
+            t.check(sql: "(value IS NULL) = (not_applicable = 1)")
+        }
+        // Free text lives apart from ratings so retention can delete it for real.
+        try db.create(table: "response_text", options: [.strict, .withoutRowID]) { t in
+            t.column("response_id", .integer).notNull().references("response", onDelete: .cascade)
+            t.column("item", .text).notNull()
+            t.column("body", .text).notNull()
+            t.primaryKey(["response_id", "item"])
+        }
+    }
+}

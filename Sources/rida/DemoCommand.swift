@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import RidaAnalytics
+import RidaCore
+import RidaDemo
+import RidaStore
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Write realistic synthetic data into an empty database (the same seed gives the same data).",
+        discussion: """
+            The data has Hajj and Ramadan peaks in volume, real differences between departments and channels, \
+            planted trends and outlier units (listed at the end), multilingual comments, and unanswered \
+            invitations so that response rates are real.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var seeds: SeedOptions
+
+    @Option(help: "Number of responses to write.")
+    var responses: Int = 100_000
+
+    @Option(help: "Number of months the data covers, ending with --end-month.")
+    var months: Int = 12
+
+    @Option(help: "Seed of the random generator.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("end-month"), help: ArgumentHelp("Last month of data, YYYY-MM (default: the current month).", valueName: "YYYY-MM"))
+    var endMonth: String?
+
+    func validate() throws {
+        guard responses >= 0 else { throw ValidationError("--responses cannot be negative") }
+        guard (1...240).contains(months) else { throw ValidationError("--months must be between 1 and 240") }
+        if let endMonth, MonthOption(endMonth) == nil { throw ValidationError("--end-month must look like 2026-11") }
+    }
+
+    func run() async throws {
+        let (store, configuration, _) = try await openInitialised(database, seeds)
+        let end = endMonth.flatMap(MonthOption.init) ?? MonthOption.current(in: store.settings.timeZone)
+        let existing = try await store.counts()
+        guard existing.responses == 0, existing.invitations == 0 else {
+            throw CLIError(
+                "\(database.db) already holds \(existing.responses) responses and \(existing.invitations) invitations; "
+                    + "synthetic data only goes into an empty database")
+        }
+        let options = DemoOptions(
+            responses: responses, months: months, seed: seed, endYear: end.year, endMonth: end.month, timeZone: store.settings.timeZone)
+        let started = Date()
+        let generator = try DemoGenerator(configuration: configuration, options: options)
+        try await writeDemo(generator, into: store)
+        let seconds = Date().timeIntervalSince(started)
+        try await printSummary(store, generator: generator, seconds: seconds)
+    }
+}
+
+/// `YYYY-MM`.
+struct MonthOption {
+    var year: Int
+    var month: Int
+
+    init?(_ text: String) {
+        guard let day = CalendarDay(text + "-01") else { return nil }
+        year = day.year
+        month = day.month
+    }
+
+    init(year: Int, month: Int) {
+        self.year = year
+        self.month = month
+    }
+
+    static func current(in timeZone: TimeZone) -> MonthOption {
+        let today = CalendarDay(Date(), in: timeZone)
+        return MonthOption(year: today.year, month: today.month)
+    }
+}
+
+/// Generates and writes month by month, with a progress bar; the next month is generated while
+/// the previous one is written.
+func writeDemo(_ generator: DemoGenerator, into store: AppDatabase) async throws {
+    let progress = ProgressBar(total: generator.options.responses, label: "Writing demo data")
+    var written = 0
+    var pending: Task<Void, any Error>?
+    try await generator.generate { chunk in
+        try await pending?.value
+        pending = Task {
+            try await store.insert(invitations: chunk.invitations, responses: chunk.responses)
+        }
+        written += chunk.responses.count
+        progress.update(written)
+    }
+    try await pending?.value
+    progress.finish()
+}
+
+func printSummary(_ store: AppDatabase, generator: DemoGenerator, seconds: Double) async throws {
+    let counts = try await store.counts()
+    let summary = VolumeSummary(try await store.monthlyVolumes())
+    print(
+        String(
+            format: "Wrote %d responses (%d answers, %d comments) and %d invitations (%d answered) in %.1f s.",
+            counts.responses, counts.answers, counts.texts, counts.invitations, counts.usedInvitations, seconds))
+    print("Period: \(generator.period.lowerBound) to \(generator.period.upperBound) (seed \(generator.options.seed))")
+    print("month     responses  issued    response rate")
+    for month in summary.months {
+        let rate = month.responseRate.map { String(format: "%5.1f%%", $0 * 100) } ?? "    –"
+        print(
+            month.month.padding(toLength: 10, withPad: " ", startingAt: 0)
+                + String(month.responses).leftPadded(9) + "  " + String(month.issued).leftPadded(8) + "  " + rate)
+    }
+    print("Planted for the analysis to find:")
+    for effect in generator.plantedEffects { print("  - \(effect)") }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - count)) + self
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import RidaCore
+import RidaSeeds
+import RidaStore
+
+/// `--db` and the durability level, shared by every command that opens the database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Path of the SQLite database file (created if missing).", valueName: "path"))
+    var db: String = ProcessInfo.processInfo.environment["RIDA_DB"] ?? "rida.sqlite"
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "SQLite synchronous level: full (an acknowledged response survives power loss) or normal (survives a crash).",
+            valueName: "level"))
+    var synchronous: DatabaseSettings.Synchronous = .full
+
+    func open() throws -> AppDatabase {
+        do {
+            return try AppDatabase(path: db, settings: DatabaseSettings(synchronous: synchronous))
+        } catch let error as StoreError {
+            throw CLIError("cannot open \(db): \(error)")
+        }
+    }
+}
+
+extension DatabaseSettings.Synchronous: ExpressibleByArgument {}
+
+/// `--seeds`, shared by commands that read the configuration.
+struct SeedOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Directory of the seed configuration (default: $RIDA_SEEDS, else ./seeds).", valueName: "dir"))
+    var seeds: String?
+
+    var directory: URL {
+        seeds.map { URL(fileURLWithPath: $0) } ?? SeedLoader.defaultDirectory()
+    }
+
+    func load() throws -> SeedConfiguration {
+        do {
+            return try SeedLoader(directory: directory).load()
+        } catch {
+            throw CLIError("the configuration in \(directory.path) has errors:\n\(error)\nRun `rida config check` for details.")
+        }
+    }
+}
+
+/// A message for the person at the terminal, printed without a stack trace; exit code 1.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// Opens the database, migrates it, and loads the seed configuration into it.
+func openInitialised(_ database: DatabaseOptions, _ seeds: SeedOptions) async throws -> (AppDatabase, SeedConfiguration, SynchronizationReport) {
+    let configuration = try seeds.load()
+    let store = try database.open()
+    do {
+        let report = try await store.synchronize(with: configuration)
+        return (store, configuration, report)
+    } catch let error as StoreError {
+        throw CLIError("cannot load the configuration into \(database.db): \(error)")
+    }
+}
+
+/// Writes to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}

@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import RidaCore
+import RidaDemo
+import RidaServer
+import RidaStore
+import UnixSignals
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the service. Stops gracefully on SIGINT or SIGTERM.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var seeds: SeedOptions
+
+    @Option(help: "Address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port: Int = 8080
+
+    @Option(
+        name: .customLong("base-url"),
+        help: ArgumentHelp("Public address survey links are built from (default: http://HOST:PORT).", valueName: "url"))
+    var baseURL: String?
+
+    @Flag(help: "Fill an empty database with a year of synthetic data first.")
+    var demo = false
+
+    @Option(name: .customLong("demo-responses"), help: "Number of synthetic responses --demo writes.")
+    var demoResponses: Int = 120_000
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        if let baseURL {
+            guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                throw ValidationError("--base-url must be an absolute http or https address, e.g. https://survey.example.org")
+            }
+        }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "rida")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let (store, configuration, _) = try await openInitialised(database, seeds)
+        if demo {
+            let counts = try await store.counts()
+            if counts.responses == 0 && counts.invitations == 0 {
+                let end = MonthOption.current(in: store.settings.timeZone)
+                let generator = try DemoGenerator(
+                    configuration: configuration,
+                    options: DemoOptions(
+                        responses: demoResponses, months: 12, seed: 1, endYear: end.year, endMonth: end.month,
+                        timeZone: store.settings.timeZone))
+                let started = Date()
+                try await writeDemo(generator, into: store)
+                try await printSummary(store, generator: generator, seconds: Date().timeIntervalSince(started))
+            } else {
+                print("\(database.db) already holds data (\(counts.responses) responses); --demo adds nothing.")
+            }
+        }
+        let settings = ServerSettings(host: host, port: port, baseURL: baseURL.flatMap(URL.init(string:)))
+        let app = buildApplication(
+            settings: settings, dependencies: ServerDependencies(status: store), logger: logger,
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? settings.port
+                // Written straight to the file descriptor: scripts wait for this line.
+                FileHandle.standardOutput.write(
+                    Data(
+                        """
+                        Rida is listening on http://\(settings.host):\(port) (database \(database.db)); public address \(settings.baseURL)
+                        Health: http://\(settings.host):\(port)/healthz. Stop with Ctrl-C.
+
+                        """.utf8))
+            })
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        print("Rida stopped.")
+    }
+}
