@@ -85,7 +85,8 @@ let package = Package(
         .testTarget(name: "RidaCoreTests", dependencies: ["RidaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RidaSeedsTests", dependencies: ["RidaSeeds", "RidaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RidaDemoTests", dependencies: ["RidaDemo", "RidaCore", "RidaSeeds"], swiftSettings: swiftSettings),
-        .testTarget(name: "RidaStatsTests", dependencies: ["RidaStats"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RidaStatsTests", dependencies: ["RidaStats"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "RidaStoreTests",
             dependencies: ["RidaStore", "RidaCore", "RidaSeeds", .product(name: "GRDB", package: "GRDB.swift")],

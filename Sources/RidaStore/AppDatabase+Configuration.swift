@@ -72,14 +72,22 @@ extension AppDatabase: ConfigurationStore {
         }
     }
 
+    /// A stored version's structure never changes; its texts may (a reviewed translation).
     private static func synchronizeQuestionnaire(_ db: Database, _ questionnaire: Questionnaire, report: inout SynchronizationReport) throws {
-        let digest = questionnaire.digest
-        let stored = try String.fetchOne(
-            db, sql: "SELECT digest FROM questionnaire_version WHERE questionnaire = ? AND version = ?",
+        let digest = questionnaire.structuralDigest
+        let definition = String(decoding: questionnaire.canonicalJSON(), as: UTF8.self)
+        let stored = try Row.fetchOne(
+            db, sql: "SELECT id, digest, definition FROM questionnaire_version WHERE questionnaire = ? AND version = ?",
             arguments: [questionnaire.key, questionnaire.version])
+        let label = "questionnaire \(questionnaire.key) v\(questionnaire.version)"
         if let stored {
-            guard stored == digest else {
+            guard stored["digest"] == digest else {
                 throw StoreError.questionnaireVersionChanged(key: questionnaire.key, version: questionnaire.version)
+            }
+            if stored["definition"] != definition {
+                let id: Int64 = stored["id"]
+                try db.execute(sql: "UPDATE questionnaire_version SET definition = ? WHERE id = ?", arguments: [definition, id])
+                report.updated.append(label + " (wording)")
             }
             return
         }
@@ -88,9 +96,7 @@ extension AppDatabase: ConfigurationStore {
                 INSERT INTO questionnaire_version (questionnaire, version, definition, digest, created_at)
                 VALUES (?, ?, ?, ?, ?)
                 """,
-            arguments: [
-                questionnaire.key, questionnaire.version, String(decoding: questionnaire.canonicalJSON(), as: UTF8.self), digest, Date(),
-            ])
-        report.inserted.append("questionnaire \(questionnaire.key) v\(questionnaire.version)")
+            arguments: [questionnaire.key, questionnaire.version, definition, digest, Timestamp.text(Date())])
+        report.inserted.append(label)
     }
 }

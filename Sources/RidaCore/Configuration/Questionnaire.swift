@@ -112,9 +112,28 @@ public struct Questionnaire: Hashable, Sendable, Codable {
         return (try? encoder.encode(self)) ?? Data()
     }
 
-    /// SHA-256 of the canonical definition: two definitions with the same key and version must
-    /// have the same digest.
-    public var digest: String {
-        SHA256.hash(data: canonicalJSON()).map { String(format: "%02x", $0) }.joined()
+    /// SHA-256 of what makes answers comparable: the items, their kinds and scales, and which
+    /// are required or allow "not applicable". Two definitions with the same key and version must
+    /// have the same structure; their wording (a reviewed translation, say) may differ.
+    public var structuralDigest: String {
+        struct ItemShape: Encodable {
+            var id: String
+            var kind: QuestionnaireItem.Kind
+            var min: Int?
+            var max: Int?
+            var required: Bool
+            var notApplicable: Bool
+            var measure: Measure?
+            var maxLength: Int?
+        }
+        let shape = items.map {
+            ItemShape(
+                id: $0.id, kind: $0.kind, min: $0.scale?.min, max: $0.scale?.max, required: $0.required,
+                notApplicable: $0.allowsNotApplicable, measure: $0.measure, maxLength: $0.maxLength)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(shape)) ?? Data()
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -20,7 +20,7 @@ public struct SynchronizationReport: Hashable, Sendable {
 
 /// Errors the store reports in domain terms.
 public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The configuration changed a questionnaire version that is already stored.
+    /// The configuration changed the items or scales of a questionnaire version already stored.
     case questionnaireVersionChanged(key: String, version: Int)
     /// A record names a department, channel, segment, service or questionnaire the store does not know.
     case unknownReference(kind: String, id: String)
@@ -34,7 +34,7 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .questionnaireVersionChanged(let key, let version):
-            "questionnaire \(key) version \(version) is already stored with a different definition; add a new version instead of editing it"
+            "questionnaire \(key) version \(version) is already stored with other items or scales; add a new version instead of editing it"
         case .unknownReference(let kind, let id):
             "unknown \(kind) \"\(id)\""
         case .newerSchema:

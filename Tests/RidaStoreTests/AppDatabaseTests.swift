@@ -1,0 +1,213 @@
+import Foundation
+import GRDB
+import RidaCore
+import Testing
+
+@testable import RidaStore
+
+@Suite struct StartUpTests {
+    @Test func defaultSettingsAreWALForeignKeysBusyTimeoutAndFullSync() throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        let (writer, reader) = try store.actualSettings()
+        for settings in [writer, reader] {
+            #expect(settings.journalMode == "wal")
+            #expect(settings.foreignKeys)
+            #expect(settings.busyTimeoutMilliseconds > 0)
+        }
+        #expect(writer.busyTimeoutMilliseconds == 5000)
+        #expect(writer.synchronous == 2, "FULL")
+        #expect(reader.synchronous == 2)
+    }
+
+    @Test func synchronousAndBusyTimeoutFollowTheConfiguration() throws {
+        let store = try AppDatabase(path: temporaryDatabasePath(), settings: DatabaseSettings(synchronous: .normal, busyTimeout: 2.5))
+        let (writer, reader) = try store.actualSettings()
+        #expect(writer.synchronous == 1, "NORMAL")
+        #expect(reader.synchronous == 1)
+        #expect(writer.busyTimeoutMilliseconds == 2500)
+    }
+
+    @Test func foreignKeysAreEnforced() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        _ = try await store.synchronize(with: shippedConfiguration())
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { db in
+                try db.execute(sql: "INSERT INTO service (department_id, code, position, names) VALUES (999, 'x', 0, '{}')")
+            }
+        }
+    }
+
+    @Test func aDatabaseFromANewerVersionIsRefused() throws {
+        let path = temporaryDatabasePath()
+        _ = try AppDatabase(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9.future')") }
+        try queue.close()
+        #expect(throws: StoreError.newerSchema) { try AppDatabase(path: path) }
+    }
+}
+
+@Suite struct MigrationTests {
+    @Test func allMigrationsApplyToANewDatabase() throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        #expect(try store.appliedMigrations() == AppDatabase.migrationNames)
+        #expect(AppDatabase.migrationNames == ["v1.dimensions", "v1.questionnaires", "v1.invitations", "v1.responses"])
+    }
+
+    /// A database written by an older migration set (only the first two migrations, with its
+    /// configuration loaded) is migrated forward, keeping its rows.
+    @Test func anOlderDatabaseIsMigratedForward() async throws {
+        let fixture = try #require(Bundle.module.url(forResource: "Fixtures/schema-v1.questionnaires", withExtension: "sql"))
+        let path = temporaryDatabasePath()
+        let queue = try DatabaseQueue(path: path)
+        let sql = try String(contentsOf: fixture, encoding: .utf8)
+        try queue.inDatabase { db in try db.execute(sql: sql) }
+        let migrations: [String] = try queue.inDatabase { db in
+            try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+        }
+        let departmentsBefore: [String] = try queue.inDatabase { db in
+            try String.fetchAll(db, sql: "SELECT code FROM department ORDER BY position")
+        }
+        #expect(migrations == ["v1.dimensions", "v1.questionnaires"])
+        #expect(departmentsBefore.count == 6)
+        try queue.close()
+
+        let store = try AppDatabase(path: path)
+        #expect(try store.appliedMigrations() == AppDatabase.migrationNames)
+        let departments = try await store.writer.read { try String.fetchAll($0, sql: "SELECT code FROM department ORDER BY position") }
+        #expect(departments == departmentsBefore)
+        // The old rows are still what the configuration describes, and the new tables work.
+        #expect(try await store.synchronize(with: shippedConfiguration()).isEmpty)
+        try await store.insert(invitations: [sampleInvitation()], responses: [sampleResponse(id: 42)])
+        #expect(try await store.counts().responses == 1)
+    }
+}
+
+@Suite struct ConfigurationStoreTests {
+    @Test func loadingTheSameConfigurationTwiceChangesNothing() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        let configuration = try shippedConfiguration()
+        let first = try await store.synchronize(with: configuration)
+        let expectedRows = 6 + 5 + 5 + 15 + 1  // departments, channels, segments, services, questionnaire
+        #expect(first.inserted.count == expectedRows)
+        let before = try dump(store)
+        let changesBefore: Int = try await store.writer.write { db in db.totalChangesCount }
+        let second = try await store.synchronize(with: configuration)
+        let changesAfter: Int = try await store.writer.write { db in db.totalChangesCount }
+        #expect(second.isEmpty)
+        #expect(changesAfter == changesBefore, "no row written")
+        #expect(try dump(store) == before)
+    }
+
+    @Test func renamedReorderedAndRemovedEntriesAreUpdatedAndDeactivated() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        var configuration = try shippedConfiguration()
+        _ = try await store.synchronize(with: configuration)
+        configuration.channels[0].names.translations["en"] = "Service centres"
+        configuration.segments.removeLast()
+        let report = try await store.synchronize(with: configuration)
+        #expect(report.updated == ["channel office"])
+        #expect(report.deactivated == ["segment internal"])
+        #expect(report.inserted.isEmpty)
+        // History is kept: the row stays, inactive.
+        let active = try await store.writer.read { try Int.fetchOne($0, sql: "SELECT active FROM segment WHERE code = 'internal'") }
+        #expect(active == 0)
+    }
+
+    @Test func changingTheItemsOfAStoredVersionIsRefused() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        var configuration = try shippedConfiguration()
+        _ = try await store.synchronize(with: configuration)
+        configuration.questionnaires[0].items.removeLast()
+        await #expect(throws: StoreError.questionnaireVersionChanged(key: "default", version: 1)) {
+            try await store.synchronize(with: configuration)
+        }
+    }
+
+    @Test func rewordingAStoredVersionUpdatesItsTexts() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        var configuration = try shippedConfiguration()
+        _ = try await store.synchronize(with: configuration)
+        configuration.questionnaires[0].items[0].text.translations["fr"] = "Dans l'ensemble, êtes-vous satisfait ?"
+        let report = try await store.synchronize(with: configuration)
+        #expect(report.updated == ["questionnaire default v1 (wording)"])
+    }
+}
+
+@Suite struct SurveyStorageTests {
+    @Test func responsesAreStoredWithTheirAnswersAndTexts() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        _ = try await store.synchronize(with: shippedConfiguration())
+        try await store.insert(invitations: [sampleInvitation(usedAt: Date(timeIntervalSince1970: 1_773_464_400))], responses: [sampleResponse(id: 7)])
+        let counts = try await store.counts()
+        #expect(counts == StoreCounts(invitations: 1, usedInvitations: 1, responses: 1, answers: 2, texts: 1))
+        let row = try #require(try await store.writer.read { try Row.fetchOne($0, sql: "SELECT day, locale FROM response WHERE id = 7") })
+        #expect(row["day"] == "2026-03-14")
+        let notApplicable = try await store.writer.read {
+            try Row.fetchOne($0, sql: "SELECT value, not_applicable FROM answer WHERE response_id = 7 AND item = 'referral'")
+        }
+        #expect(notApplicable?["value"] == nil as Int?)
+        #expect(notApplicable?["not_applicable"] == 1)
+        let text = try await store.writer.read { try String.fetchOne($0, sql: "SELECT body FROM response_text WHERE response_id = 7") }
+        #expect(text == "بہت اچھی خدمت")
+    }
+
+    @Test func aBatchWithAnUnknownDepartmentStoresNothing() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        _ = try await store.synchronize(with: shippedConfiguration())
+        await #expect(throws: StoreError.unknownReference(kind: "department", id: "payroll")) {
+            try await store.insert(invitations: [sampleInvitation()], responses: [sampleResponse(id: 1), sampleResponse(id: 2, department: "payroll")])
+        }
+        #expect(try await store.counts() == StoreCounts(invitations: 0, usedInvitations: 0, responses: 0, answers: 0, texts: 0))
+    }
+
+    @Test func anAnswerIsEitherAValueOrNotApplicable() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        _ = try await store.synchronize(with: shippedConfiguration())
+        try await store.insert(invitations: [], responses: [sampleResponse(id: 3)])
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { try $0.execute(sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (3, 'time', 4, 1)") }
+        }
+        #expect(throws: DatabaseError.self) {
+            try store.writer.write { try $0.execute(sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (3, 'speed', NULL, 0)") }
+        }
+    }
+
+    /// Anonymity is structural: nothing in a response row, its answers or texts can point back
+    /// at an invitation, and dates are days.
+    @Test func responsesCannotBeLinkedToInvitations() throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        try store.writer.read { db in
+            for table in ["response", "answer", "response_text"] {
+                let columns = try db.columns(in: table).map(\.name)
+                #expect(!columns.contains { $0.contains("invitation") || $0.contains("token") || $0.hasSuffix("_at") }, "\(table): \(columns)")
+                #expect(try db.foreignKeys(on: table).allSatisfy { $0.destinationTable != "invitation" })
+            }
+            // No sequential key orders answers or texts by arrival.
+            for table in ["answer", "response_text"] {
+                let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [table]) ?? ""
+                #expect(sql.contains("WITHOUT ROWID"))
+            }
+        }
+    }
+
+    @Test func timestampsAreStoredAsSortableUTCText() {
+        #expect(Timestamp.text(Date(timeIntervalSince1970: 0)) == "1970-01-01 00:00:00.000")
+        #expect(Timestamp.text(Date(timeIntervalSince1970: 1_773_464_400.25)) == "2026-03-14 05:00:00.250")
+        #expect(Timestamp.text(Date(timeIntervalSince1970: -1.5)) == "1969-12-31 23:59:58.500")
+    }
+
+    @Test func monthlyVolumesCountIssuedAnsweredAndResponses() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        _ = try await store.synchronize(with: shippedConfiguration())
+        try await store.insert(
+            invitations: [sampleInvitation(usedAt: Date(timeIntervalSince1970: 1_773_464_400)), sampleInvitation(), sampleInvitation()],
+            responses: [sampleResponse(id: 11), sampleResponse(id: 12, channel: "phone")])
+        let volumes = try await store.monthlyVolumes()
+        #expect(
+            volumes == [
+                MonthlyVolume(month: "2026-03", department: "registration", channel: "office", issued: 3, answered: 1, responses: 1),
+                MonthlyVolume(month: "2026-03", department: "registration", channel: "phone", issued: 0, answered: 0, responses: 1),
+            ])
+    }
+}
