@@ -47,7 +47,9 @@ let package = Package(
         // Embedded store (SQLite through GRDB) behind the domain's storage protocols.
         .target(
             name: "RidaStore",
-            dependencies: ["RidaCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "RidaCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Analysis over the storage protocols.

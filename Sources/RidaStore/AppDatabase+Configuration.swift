@@ -96,7 +96,7 @@ extension AppDatabase: ConfigurationStore {
                 INSERT INTO questionnaire_version (questionnaire, version, definition, digest, created_at)
                 VALUES (?, ?, ?, ?, ?)
                 """,
-            arguments: [questionnaire.key, questionnaire.version, definition, digest, Timestamp.text(Date())])
+            arguments: [questionnaire.key, questionnaire.version, definition, digest, Timestamp.seconds(Date())])
         report.inserted.append(label)
     }
 }

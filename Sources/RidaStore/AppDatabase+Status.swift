@@ -23,13 +23,13 @@ extension AppDatabase: StoreStatusReader {
         // the month. Offsets are taken per row's own instant would need a zone database in SQL,
         // so the zone's standard offset is used (exact for zones without daylight saving,
         // such as Asia/Riyadh).
-        let offset = "\(settings.timeZone.secondsFromGMT()) seconds"
+        let offset = settings.timeZone.secondsFromGMT()
         return try await writer.read { db in
             var volumes: [String: MonthlyVolume] = [:]
             let invitationRows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT strftime('%Y-%m', issued_at, ?) AS month, department.code, channel.code,
+                    SELECT strftime('%Y-%m', issued_at + ?, 'unixepoch') AS month, department.code, channel.code,
                         count(*), count(used_at)
                     FROM invitation
                     JOIN department ON department.id = invitation.department_id

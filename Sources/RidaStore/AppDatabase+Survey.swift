@@ -80,74 +80,85 @@ extension AppDatabase: SurveyBulkWriter {
 
     static func insert(_ invitations: [Invitation], _ db: Database, _ index: DimensionIndex) throws {
         guard !invitations.isEmpty else { return }
-        let statement = try db.cachedStatement(
+        var statement = try BulkStatement(
+            db,
             sql: """
                 INSERT INTO invitation (token_hash, department_id, channel_id, segment_id, service_id, locale,
                     questionnaire_version_id, issued_at, expires_at, used_at, revoked_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        for invitation in invitations {
+        // In token-hash order, so the unique index is filled page by page.
+        let keyed = invitations.map { invitation in
+            (key: invitation.tokenHash.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, invitation: invitation)
+        }
+        for (_, invitation) in keyed.sorted(by: { $0.key < $1.key }) {
             let (department, channel, segment, service) = try index.resolve(invitation.unit)
-            let questionnaire = try index.questionnaire(invitation.questionnaire, invitation.questionnaireVersion)
-            statement.setUncheckedArguments([
-                invitation.tokenHash, department, channel, segment, service, invitation.locale, questionnaire,
-                Timestamp.text(invitation.issuedAt), Timestamp.text(invitation.expiresAt),
-                invitation.usedAt.map(Timestamp.text), invitation.revokedAt.map(Timestamp.text),
-            ])
-            try statement.execute()
+            statement.bind([UInt8](invitation.tokenHash))
+            statement.bind(department)
+            statement.bind(channel)
+            statement.bind(segment)
+            statement.bind(service)
+            statement.bind(invitation.locale)
+            statement.bind(try index.questionnaire(invitation.questionnaire, invitation.questionnaireVersion))
+            statement.bind(Timestamp.seconds(invitation.issuedAt))
+            statement.bind(Timestamp.seconds(invitation.expiresAt))
+            statement.bind(invitation.usedAt.map(Timestamp.seconds))
+            statement.bind(invitation.revokedAt.map(Timestamp.seconds))
+            try statement.step()
         }
     }
 
     static func insert(_ responses: [SurveyResponse], _ db: Database, _ index: DimensionIndex) throws {
         guard !responses.isEmpty else { return }
-        let responseStatement = try db.cachedStatement(
+        var responseStatement = try BulkStatement(
+            db,
             sql: """
                 INSERT INTO response (id, day, department_id, channel_id, segment_id, service_id, locale,
                     questionnaire_version_id, source)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        let answerStatement = try db.cachedStatement(
-            sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (?, ?, ?, ?)")
-        let textStatement = try db.cachedStatement(sql: "INSERT INTO response_text (response_id, item, body) VALUES (?, ?, ?)")
-        for response in responses {
+        var answerStatement = try BulkStatement(db, sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (?, ?, ?, ?)")
+        var textStatement = try BulkStatement(db, sql: "INSERT INTO response_text (response_id, item, body) VALUES (?, ?, ?)")
+        // In id order: rows are stored by id, so this fills pages in order (and reveals nothing,
+        // the ids being random).
+        for response in responses.sorted(by: { $0.id < $1.id }) {
             let (department, channel, segment, service) = try index.resolve(response.unit)
-            let questionnaire = try index.questionnaire(response.questionnaire, response.questionnaireVersion)
-            responseStatement.setUncheckedArguments([
-                response.id, response.day.description, department, channel, segment, service, response.locale, questionnaire,
-                response.source.rawValue,
-            ])
-            try responseStatement.execute()
+            responseStatement.bind(response.id)
+            responseStatement.bind(response.day.description)
+            responseStatement.bind(department)
+            responseStatement.bind(channel)
+            responseStatement.bind(segment)
+            responseStatement.bind(service)
+            responseStatement.bind(response.locale)
+            responseStatement.bind(try index.questionnaire(response.questionnaire, response.questionnaireVersion))
+            responseStatement.bind(response.source.rawValue)
+            try responseStatement.step()
             for answer in response.answers {
+                answerStatement.bind(response.id)
+                answerStatement.bind(answer.item)
                 switch answer.value {
                 case .value(let value):
-                    answerStatement.setUncheckedArguments([response.id, answer.item, value, 0])
+                    answerStatement.bind(value)
+                    answerStatement.bind(0)
                 case .notApplicable:
-                    answerStatement.setUncheckedArguments([response.id, answer.item, nil, 1])
+                    answerStatement.bindNull()
+                    answerStatement.bind(1)
                 }
-                try answerStatement.execute()
+                try answerStatement.step()
             }
             for text in response.texts {
-                textStatement.setUncheckedArguments([response.id, text.item, text.text])
-                try textStatement.execute()
+                textStatement.bind(response.id)
+                textStatement.bind(text.item)
+                textStatement.bind(text.text)
+                try textStatement.step()
             }
         }
     }
 }
 
-/// Instants are stored as UTC text `YYYY-MM-DD HH:MM:SS.SSS`, which sorts and compares as time
-/// and which SQLite's date functions read.
+/// Instants are stored as whole seconds since 1970-01-01 UTC.
 enum Timestamp {
-    static func text(_ date: Date) -> String {
-        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-        let millis = Int(milliseconds - seconds * 1000)
-        let days = Int(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)
-        let secondOfDay = Int(seconds - Int64(days) * 86400)
-        let day = CalendarDay(daysSinceEpoch: days)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(day) \(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))"
+    static func seconds(_ date: Date) -> Int64 {
+        Int64(date.timeIntervalSince1970.rounded(.down))
     }
 }

@@ -23,13 +23,19 @@ public struct DatabaseSettings: Sendable, Hashable {
     public var busyTimeout: TimeInterval
     /// The organisation's time zone: days and months are counted in it.
     public var timeZone: TimeZone
+    /// Page cache of the writer connection; bulk loads go faster with a larger one.
+    public var writerCacheMegabytes: Int
 
     public static let organisationTimeZone = TimeZone(identifier: "Asia/Riyadh")!
 
-    public init(synchronous: Synchronous = .full, busyTimeout: TimeInterval = 5, timeZone: TimeZone = organisationTimeZone) {
+    public init(
+        synchronous: Synchronous = .full, busyTimeout: TimeInterval = 5, timeZone: TimeZone = organisationTimeZone,
+        writerCacheMegabytes: Int = 64
+    ) {
         self.synchronous = synchronous
         self.busyTimeout = busyTimeout
         self.timeZone = timeZone
+        self.writerCacheMegabytes = writerCacheMegabytes
     }
 }
 
@@ -50,8 +56,10 @@ public final class AppDatabase: Sendable {
         let pool = try DatabasePool(path: path, configuration: configuration)
         // Opening a pool in WAL mode sets the writer to NORMAL after `prepareDatabase` has run;
         // the writer is the one connection that matters for durability, so set it again.
+        let cacheKilobytes = max(2, settings.writerCacheMegabytes) * 1024
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.pragmaValue)")
+            try db.execute(sql: "PRAGMA cache_size = -\(cacheKilobytes)")
         }
         try self.init(writer: pool, settings: settings)
     }

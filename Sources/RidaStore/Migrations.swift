@@ -45,12 +45,14 @@ enum Migrations {
             t.column("version", .integer).notNull().check { $0 >= 1 }
             t.column("definition", .text).notNull()
             t.column("digest", .text).notNull()
-            t.column("created_at", .text).notNull()
+            t.column("created_at", .integer).notNull()
             t.uniqueKey(["questionnaire", "version"])
         }
     }
 
-    /// Invitations keep only the SHA-256 of their token.
+    /// Invitations keep only the SHA-256 of their token. Instants are whole seconds since
+    /// 1970-01-01 UTC (`datetime(issued_at, 'unixepoch')` reads them): compact, and compared
+    /// without parsing.
     private static func createInvitations(_ db: Database) throws {
         try db.create(table: "invitation", options: [.strict]) { t in
             t.primaryKey("id", .integer)
@@ -61,13 +63,12 @@ enum Migrations {
             t.column("service_id", .integer).references("service", onDelete: .restrict)
             t.column("locale", .text).notNull()
             t.column("questionnaire_version_id", .integer).notNull().references("questionnaire_version", onDelete: .restrict)
-            t.column("issued_at", .text).notNull()
-            t.column("expires_at", .text).notNull()
-            t.column("used_at", .text)
-            t.column("revoked_at", .text)
+            t.column("issued_at", .integer).notNull()
+            t.column("expires_at", .integer).notNull()
+            t.column("used_at", .integer)
+            t.column("revoked_at", .integer)
             t.check(sql: "expires_at > issued_at")
         }
-        try db.create(index: "invitation_on_issued_at", on: "invitation", columns: ["issued_at"])
     }
 
     /// Responses hold no reference to their invitation. Their id is random, and answers and texts

@@ -37,7 +37,8 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (store, configuration, _) = try await openInitialised(database, seeds)
+        // A bulk load: a larger writer cache keeps the growing tables' pages in memory.
+        let (store, configuration, _) = try await openInitialised(database, seeds, writerCacheMegabytes: 256)
         let end = endMonth.flatMap(MonthOption.init) ?? MonthOption.current(in: store.settings.timeZone)
         let existing = try await store.counts()
         guard existing.responses == 0, existing.invitations == 0 else {

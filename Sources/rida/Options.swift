@@ -16,9 +16,9 @@ struct DatabaseOptions: ParsableArguments {
             valueName: "level"))
     var synchronous: DatabaseSettings.Synchronous = .full
 
-    func open() throws -> AppDatabase {
+    func open(writerCacheMegabytes: Int = 64) throws -> AppDatabase {
         do {
-            return try AppDatabase(path: db, settings: DatabaseSettings(synchronous: synchronous))
+            return try AppDatabase(path: db, settings: DatabaseSettings(synchronous: synchronous, writerCacheMegabytes: writerCacheMegabytes))
         } catch let error as StoreError {
             throw CLIError("cannot open \(db): \(error)")
         }
@@ -57,9 +57,11 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 /// Opens the database, migrates it, and loads the seed configuration into it.
-func openInitialised(_ database: DatabaseOptions, _ seeds: SeedOptions) async throws -> (AppDatabase, SeedConfiguration, SynchronizationReport) {
+func openInitialised(
+    _ database: DatabaseOptions, _ seeds: SeedOptions, writerCacheMegabytes: Int = 64
+) async throws -> (AppDatabase, SeedConfiguration, SynchronizationReport) {
     let configuration = try seeds.load()
-    let store = try database.open()
+    let store = try database.open(writerCacheMegabytes: writerCacheMegabytes)
     do {
         let report = try await store.synchronize(with: configuration)
         return (store, configuration, report)

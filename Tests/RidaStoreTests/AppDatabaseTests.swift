@@ -191,10 +191,16 @@ import Testing
         }
     }
 
-    @Test func timestampsAreStoredAsSortableUTCText() {
-        #expect(Timestamp.text(Date(timeIntervalSince1970: 0)) == "1970-01-01 00:00:00.000")
-        #expect(Timestamp.text(Date(timeIntervalSince1970: 1_773_464_400.25)) == "2026-03-14 05:00:00.250")
-        #expect(Timestamp.text(Date(timeIntervalSince1970: -1.5)) == "1969-12-31 23:59:58.500")
+    @Test func instantsAreStoredAsUTCSeconds() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        _ = try await store.synchronize(with: shippedConfiguration())
+        try await store.insert(invitations: [sampleInvitation(usedAt: Date(timeIntervalSince1970: 1_773_464_400.75))], responses: [])
+        let row = try #require(
+            try await store.writer.read { db in
+                try Row.fetchOne(db, sql: "SELECT datetime(issued_at, 'unixepoch') AS issued, used_at FROM invitation")
+            })
+        #expect(row["issued"] == "2026-03-14 04:00:00")
+        #expect(row["used_at"] == 1_773_464_400)
     }
 
     @Test func monthlyVolumesCountIssuedAnsweredAndResponses() async throws {
