@@ -102,10 +102,15 @@ let package = Package(
             dependencies: [
                 "RidaServer", "RidaCore", "RidaStore", "RidaSeeds",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),
         // End-to-end tests of the built `rida` executable.
-        .testTarget(name: "RidaCLITests", dependencies: ["rida", "RidaStore", "RidaCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RidaCLITests",
+            dependencies: ["rida", "RidaStore", "RidaCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

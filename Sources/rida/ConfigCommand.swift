@@ -20,7 +20,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 let configuration = try SeedLoader(directory: seeds.directory).load()
                 let services = configuration.departments.reduce(0) { $0 + $1.services.count }
                 let questionnaires = configuration.questionnaires.map { "\($0.key) v\($0.version) (\($0.items.count) items)" }
-                print(
+                say(
                     """
                     \(seeds.directory.path): OK
                       \(configuration.languages.count) languages, \(configuration.channels.count) channels, \

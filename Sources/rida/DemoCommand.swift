@@ -99,20 +99,20 @@ func writeDemo(_ generator: DemoGenerator, into store: AppDatabase) async throws
 func printSummary(_ store: AppDatabase, generator: DemoGenerator, seconds: Double) async throws {
     let counts = try await store.counts()
     let summary = VolumeSummary(try await store.monthlyVolumes())
-    print(
+    say(
         String(
             format: "Wrote %d responses (%d answers, %d comments) and %d invitations (%d answered) in %.1f s.",
             counts.responses, counts.answers, counts.texts, counts.invitations, counts.usedInvitations, seconds))
-    print("Period: \(generator.period.lowerBound) to \(generator.period.upperBound) (seed \(generator.options.seed))")
-    print("month     responses  issued    response rate")
+    say("Period: \(generator.period.lowerBound) to \(generator.period.upperBound) (seed \(generator.options.seed))")
+    say("month     responses  issued    response rate")
     for month in summary.months {
         let rate = month.responseRate.map { String(format: "%5.1f%%", $0 * 100) } ?? "    –"
-        print(
+        say(
             month.month.padding(toLength: 10, withPad: " ", startingAt: 0)
                 + String(month.responses).leftPadded(9) + "  " + String(month.issued).leftPadded(8) + "  " + rate)
     }
-    print("Planted for the analysis to find:")
-    for effect in generator.plantedEffects { print("  - \(effect)") }
+    say("Planted for the analysis to find:")
+    for effect in generator.plantedEffects { say("  - \(effect)") }
 }
 
 extension String {

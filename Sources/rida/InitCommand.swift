@@ -13,13 +13,13 @@ struct InitCommand: AsyncParsableCommand {
     func run() async throws {
         let (store, _, report) = try await openInitialised(database, seeds)
         let applied = try store.appliedMigrations()
-        print("Database \(database.db): schema up to date (\(applied.count) migrations).")
+        say("Database \(database.db): schema up to date (\(applied.count) migrations).")
         if report.isEmpty {
-            print("Configuration: no changes.")
+            say("Configuration: no changes.")
         } else {
-            for line in report.inserted { print("  added \(line)") }
-            for line in report.updated { print("  updated \(line)") }
-            for line in report.deactivated { print("  deactivated \(line) (no longer in the configuration; its history is kept)") }
+            for line in report.inserted { say("  added \(line)") }
+            for line in report.updated { say("  updated \(line)") }
+            for line in report.deactivated { say("  deactivated \(line) (no longer in the configuration; its history is kept)") }
         }
     }
 }

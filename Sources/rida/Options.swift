@@ -70,6 +70,11 @@ func openInitialised(
     }
 }
 
+/// Writes a line to standard output at once (no buffering: scripts and tests read it live).
+func say(_ message: String) {
+    FileHandle.standardOutput.write(Data((message + "\n").utf8))
+}
+
 /// Writes to standard error.
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))

@@ -59,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
                 try await writeDemo(generator, into: store)
                 try await printSummary(store, generator: generator, seconds: Date().timeIntervalSince(started))
             } else {
-                print("\(database.db) already holds data (\(counts.responses) responses); --demo adds nothing.")
+                say("\(database.db) already holds data (\(counts.responses) responses); --demo adds nothing.")
             }
         }
         let settings = ServerSettings(host: host, port: port, baseURL: baseURL.flatMap(URL.init(string:)))
@@ -67,16 +67,11 @@ struct ServeCommand: AsyncParsableCommand {
             settings: settings, dependencies: ServerDependencies(status: store), logger: logger,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? settings.port
-                // Written straight to the file descriptor: scripts wait for this line.
-                FileHandle.standardOutput.write(
-                    Data(
-                        """
-                        Rida is listening on http://\(settings.host):\(port) (database \(database.db)); public address \(settings.baseURL)
-                        Health: http://\(settings.host):\(port)/healthz. Stop with Ctrl-C.
-
-                        """.utf8))
+                let publicAddress = baseURL ?? "http://\(settings.host == "0.0.0.0" ? "localhost" : settings.host):\(port)"
+                say("Rida is listening on http://\(settings.host):\(port) (database \(database.db)); public address \(publicAddress)")
+                say("Health: http://\(settings.host):\(port)/healthz. Stop with Ctrl-C.")
             })
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
-        print("Rida stopped.")
+        say("Rida stopped.")
     }
 }

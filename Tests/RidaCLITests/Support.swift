@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+import Testing
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let shippedSeeds = packageRoot.appendingPathComponent("seeds")
+
+/// The `rida` executable built next to this test bundle.
+let ridaExecutable: URL = {
+    let beside = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("rida")
+    if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+    return packageRoot.appendingPathComponent(".build/debug/rida")
+}()
+
+struct RunResult {
+    var status: Int32
+    var output: String
+    var error: String
+}
+
+/// Runs `rida` with `arguments` in `directory` and waits for it.
+func rida(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> RunResult {
+    let process = Process()
+    process.executableURL = ridaExecutable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory ?? FileManager.default.temporaryDirectory
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let output = Pipe(), error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return RunResult(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self), error: String(decoding: errorData, as: UTF8.self))
+}
+
+func temporaryDirectory() throws -> URL {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rida-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    return directory
+}
+
+/// Every row of every table, in a stable order.
+func dump(_ path: String) throws -> String {
+    let queue = try DatabaseQueue(path: path)
+    defer { try? queue.close() }
+    return try queue.read { db in
+        var lines: [String] = []
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        for table in tables {
+            // Times of loading the configuration differ between runs by nature.
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\"")
+            lines.append(contentsOf: rows.map { row in
+                "\(table): " + row.columnNames.filter { $0 != "created_at" }.map { "\($0)=\(row[$0] as DatabaseValue)" }.joined(separator: " ")
+            }.sorted())
+        }
+        return lines.joined(separator: "\n")
+    }
+}
