@@ -12,10 +12,12 @@ public struct DemoOptions: Sendable, Hashable {
     public var timeZone: TimeZone
     /// Days an invitation stays valid.
     public var invitationLifetimeDays: Int
+    /// No data after this day (today, when the period ends with the current month).
+    public var lastDay: CalendarDay?
 
     public init(
         responses: Int, months: Int, seed: UInt64, endYear: Int, endMonth: Int,
-        timeZone: TimeZone = TimeZone(identifier: "Asia/Riyadh")!, invitationLifetimeDays: Int = 30
+        timeZone: TimeZone = TimeZone(identifier: "Asia/Riyadh")!, invitationLifetimeDays: Int = 30, lastDay: CalendarDay? = nil
     ) {
         self.responses = responses
         self.months = months
@@ -24,6 +26,7 @@ public struct DemoOptions: Sendable, Hashable {
         self.endMonth = endMonth
         self.timeZone = timeZone
         self.invitationLifetimeDays = invitationLifetimeDays
+        self.lastDay = lastDay
     }
 }
 
@@ -84,8 +87,9 @@ public struct DemoGenerator: Sendable {
             startYear -= 1
         }
         let first = CalendarDay(year: startYear, month: startMonth, day: 1)
-        let last = CalendarDay(
+        var last = CalendarDay(
             year: options.endYear, month: options.endMonth, day: CalendarDay.daysIn(year: options.endYear, month: options.endMonth))
+        if let cap = options.lastDay, cap < last { last = max(cap, first) }
         var hijri = Calendar(identifier: .islamicUmmAlQura)
         hijri.timeZone = options.timeZone
         let span = Double(last.daysSinceEpoch - first.daysSinceEpoch + 1)

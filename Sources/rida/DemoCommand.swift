@@ -47,7 +47,8 @@ struct DemoCommand: AsyncParsableCommand {
                     + "synthetic data only goes into an empty database")
         }
         let options = DemoOptions(
-            responses: responses, months: months, seed: seed, endYear: end.year, endMonth: end.month, timeZone: store.settings.timeZone)
+            responses: responses, months: months, seed: seed, endYear: end.year, endMonth: end.month, timeZone: store.settings.timeZone,
+            lastDay: CalendarDay(Date(), in: store.settings.timeZone))
         let started = Date()
         let generator = try DemoGenerator(configuration: configuration, options: options)
         try await writeDemo(generator, into: store)

@@ -54,7 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
                     configuration: configuration,
                     options: DemoOptions(
                         responses: demoResponses, months: 12, seed: 1, endYear: end.year, endMonth: end.month,
-                        timeZone: store.settings.timeZone))
+                        timeZone: store.settings.timeZone,
+            lastDay: CalendarDay(Date(), in: store.settings.timeZone)))
                 let started = Date()
                 try await writeDemo(generator, into: store)
                 try await printSummary(store, generator: generator, seconds: Date().timeIntervalSince(started))

@@ -52,6 +52,16 @@ func csat(_ responses: some Sequence<SurveyResponse>) -> Double {
         #expect(Set(responses.map(\.id)).count == responses.count, "ids are unique")
     }
 
+    @Test func noDataAfterTheLastDay() throws {
+        let configuration = try SeedLoader(directory: shippedSeeds).load()
+        let today = CalendarDay(year: 2026, month: 11, day: 27)
+        let generator = try DemoGenerator(
+            configuration: configuration,
+            options: DemoOptions(responses: 1000, months: 12, seed: 1, endYear: 2026, endMonth: 11, lastDay: today))
+        #expect(generator.period.upperBound == today)
+        #expect(generator.period.lowerBound == CalendarDay(year: 2025, month: 12, day: 1))
+    }
+
     /// Ramadan 1447 (Feb–Mar 2026) and Hajj 1447 (late May 2026) are the busiest months.
     @Test func volumePeaksInRamadanAndHajj() async throws {
         let (_, responses, _) = try await generate(responses: 20000)
