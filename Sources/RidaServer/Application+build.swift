@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import RidaCore
+import RidaReports
 
 /// Where the server listens and how it names itself in links.
 public struct ServerSettings: Sendable {
@@ -20,14 +21,25 @@ public struct ServerSettings: Sendable {
 
 /// What the server needs from the layers below, injected so tests can supply their own.
 public struct ServerDependencies: Sendable {
+    public var configuration: SeedConfiguration
     public var status: any StoreStatusReader
+    public var survey: any SurveyStore
+    public var keys: any APIKeyStore
+    public var templates: TemplateLibrary
 
-    public init(status: any StoreStatusReader) {
+    public init(
+        configuration: SeedConfiguration, status: any StoreStatusReader, survey: any SurveyStore, keys: any APIKeyStore, templates: TemplateLibrary
+    ) {
+        self.configuration = configuration
         self.status = status
+        self.survey = survey
+        self.keys = keys
+        self.templates = templates
     }
-}
 
-public typealias AppRequestContext = BasicRequestContext
+    /// Templates every page needs.
+    public static let requiredTemplates = ["survey/form", "survey/message", "survey/style"]
+}
 
 /// Builds the whole HTTP application: router, middleware, controllers.
 public func buildApplication(
@@ -36,7 +48,7 @@ public func buildApplication(
     logger: Logger = Logger(label: "rida"),
     onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(dependencies: dependencies)
+    let router = buildRouter(settings: settings, dependencies: dependencies)
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "rida"),
@@ -44,9 +56,16 @@ public func buildApplication(
         logger: logger)
 }
 
-func buildRouter(dependencies: ServerDependencies) -> Router<AppRequestContext> {
+func buildRouter(settings: ServerSettings, dependencies: ServerDependencies, limiter: UnknownTokenLimiter = UnknownTokenLimiter())
+    -> Router<AppRequestContext>
+{
     let router = Router(context: AppRequestContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.addRoutes(HealthController(status: dependencies.status).routes)
+    router.addRoutes(
+        SurveyController(configuration: dependencies.configuration, store: dependencies.survey, templates: dependencies.templates, limiter: limiter)
+            .routes)
+    let issuer = InvitationIssuer(configuration: dependencies.configuration, store: dependencies.survey, baseURL: settings.baseURL)
+    router.addRoutes(InvitationsController(issuer: issuer, keys: dependencies.keys).routes)
     return router
 }

@@ -78,20 +78,20 @@ extension AppDatabase: SurveyBulkWriter {
         }
     }
 
-    static func insert(_ invitations: [Invitation], _ db: Database, _ index: DimensionIndex) throws {
+    static func insert(_ invitations: [Invitation], _ db: Database, _ index: DimensionIndex, referenceHashes: [Data?]? = nil) throws {
         guard !invitations.isEmpty else { return }
         var statement = try BulkStatement(
             db,
             sql: """
                 INSERT INTO invitation (token_hash, department_id, channel_id, segment_id, service_id, locale,
-                    questionnaire_version_id, issued_at, expires_at, used_at, revoked_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    questionnaire_version_id, issued_at, expires_at, used_at, revoked_at, reference_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         // In token-hash order, so the unique index is filled page by page.
-        let keyed = invitations.map { invitation in
-            (key: invitation.tokenHash.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, invitation: invitation)
+        let keyed = invitations.enumerated().map { position, invitation in
+            (key: invitation.tokenHash.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, position: position, invitation: invitation)
         }
-        for (_, invitation) in keyed.sorted(by: { $0.key < $1.key }) {
+        for (_, position, invitation) in keyed.sorted(by: { $0.key < $1.key }) {
             let (department, channel, segment, service) = try index.resolve(invitation.unit)
             statement.bind([UInt8](invitation.tokenHash))
             statement.bind(department)
@@ -104,6 +104,7 @@ extension AppDatabase: SurveyBulkWriter {
             statement.bind(Timestamp.seconds(invitation.expiresAt))
             statement.bind(invitation.usedAt.map(Timestamp.seconds))
             statement.bind(invitation.revokedAt.map(Timestamp.seconds))
+            if let hash = referenceHashes?[position] { statement.bind([UInt8](hash)) } else { statement.bindNull() }
             try statement.step()
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RidaCore
+import Synchronization
 
 /// Connection settings checked at every start-up.
 public struct DatabaseSettings: Sendable, Hashable {
@@ -43,6 +44,8 @@ public struct DatabaseSettings: Sendable, Hashable {
 public final class AppDatabase: Sendable {
     public let writer: any DatabaseWriter
     public let settings: DatabaseSettings
+    /// Questionnaire versions by id, as read from the database.
+    let questionnaireCache = Mutex<[Int64: Questionnaire]>([:])
 
     /// Opens (creating if needed) the database at `path`, migrates it, and checks its settings.
     public convenience init(path: String, settings: DatabaseSettings = DatabaseSettings()) throws {

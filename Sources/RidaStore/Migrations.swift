@@ -9,6 +9,7 @@ enum Migrations {
         migrator.registerMigration("v1.questionnaires", migrate: createQuestionnaires)
         migrator.registerMigration("v1.invitations", migrate: createInvitations)
         migrator.registerMigration("v1.responses", migrate: createResponses)
+        migrator.registerMigration("v2.survey-delivery", migrate: createSurveyDelivery)
         return migrator
     }
 
@@ -102,6 +103,41 @@ enum Migrations {
             t.column("item", .text).notNull()
             t.column("body", .text).notNull()
             t.primaryKey(["response_id", "item"])
+        }
+    }
+
+    /// API keys, de-duplication of bulk issues, and the follow-up requests of beneficiaries who
+    /// asked to be contacted.
+    private static func createSurveyDelivery(_ db: Database) throws {
+        try db.create(table: "api_key", options: [.strict]) { t in
+            t.primaryKey("id", .integer)
+            t.column("name", .text).notNull().unique()
+            t.column("role", .text).notNull().check { ["issuer", "analyst", "board", "admin"].contains($0) }
+            t.column("key_hash", .blob).notNull().unique().check { length($0) == 32 }
+            t.column("created_at", .integer).notNull()
+            t.column("last_used_at", .integer)
+            t.column("revoked_at", .integer)
+        }
+        // The case system's own reference for a completed service, hashed: one invitation per
+        // reference, so a re-sent batch issues nothing twice.
+        try db.alter(table: "invitation") { t in
+            t.add(column: "reference_hash", .blob).check { $0 == nil || length($0) == 32 }
+        }
+        try db.execute(sql: "CREATE UNIQUE INDEX invitation_on_reference_hash ON invitation(reference_hash) WHERE reference_hash IS NOT NULL")
+        // A follow-up request carries a copy of the response's scores and the contact detail,
+        // and nothing that links it to the response or the invitation.
+        try db.create(table: "follow_up", options: [.strict]) { t in
+            t.primaryKey("id", .integer)
+            t.column("day", .text).notNull()
+            t.column("department_id", .integer).notNull().references("department", onDelete: .restrict)
+            t.column("channel_id", .integer).notNull().references("channel", onDelete: .restrict)
+            t.column("segment_id", .integer).references("segment", onDelete: .restrict)
+            t.column("service_id", .integer).references("service", onDelete: .restrict)
+            t.column("locale", .text).notNull()
+            t.column("scores", .text).notNull()
+            t.column("phone", .text)
+            t.column("email", .text)
+            t.check(sql: "phone IS NOT NULL OR email IS NOT NULL")
         }
     }
 }

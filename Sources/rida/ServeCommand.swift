@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import RidaCore
 import RidaDemo
+import RidaReports
 import RidaServer
 import RidaStore
 import UnixSignals
@@ -32,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("demo-responses"), help: "Number of synthetic responses --demo writes.")
     var demoResponses: Int = 120_000
+
+    @Option(help: ArgumentHelp("Directory of the page templates (default: $RIDA_TEMPLATES, else ./Templates).", valueName: "dir"))
+    var templates: String?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
@@ -64,8 +68,23 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         let settings = ServerSettings(host: host, port: port, baseURL: baseURL.flatMap(URL.init(string:)))
+        let directory = templates.map { URL(fileURLWithPath: $0) } ?? TemplateLibrary.defaultDirectory()
+        let library: TemplateLibrary
+        do {
+            library = try await TemplateLibrary(directory: directory, required: ServerDependencies.requiredTemplates)
+        } catch {
+            throw CLIError("cannot load the page templates: \(error)")
+        }
+        if demo {
+            // A fresh link to try the questionnaire with.
+            let issuer = InvitationIssuer(configuration: configuration, store: store, baseURL: settings.baseURL)
+            let link = try await issuer.issue([IssueRequest(department: "beneficiary-services", channel: "web", segment: "umrah")])
+            say("Survey link (one use): \(link[0].url.absoluteString)")
+        }
         let app = buildApplication(
-            settings: settings, dependencies: ServerDependencies(status: store), logger: logger,
+            settings: settings,
+            dependencies: ServerDependencies(configuration: configuration, status: store, survey: store, keys: store, templates: library),
+            logger: logger,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? settings.port
                 let publicAddress = baseURL ?? "http://\(settings.host == "0.0.0.0" ? "localhost" : settings.host):\(port)"

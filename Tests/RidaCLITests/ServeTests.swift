@@ -7,14 +7,15 @@ import FoundationNetworking
 #endif
 
 /// `rida serve --demo` on a fresh directory: fills the database with a year of data, answers
-/// `GET /healthz`, and stops cleanly on SIGTERM.
-@Suite struct ServeTests {
+/// `GET /healthz`, and stops cleanly on SIGTERM. Part of the serialized command-line suite: child
+/// processes started at the same time can inherit each other's pipes.
+extension CommandLineTests {
     @Test func serveDemoAnswersHealthAndHoldsAYearOfData() async throws {
         let directory = try temporaryDirectory()
         let db = directory.appendingPathComponent("rida.sqlite").path
         let process = Process()
         process.executableURL = ridaExecutable
-        process.arguments = ["serve", "--demo", "--demo-responses", "6000", "--port", "0", "--db", db, "--seeds", shippedSeeds.path]
+        process.arguments = ["serve", "--demo", "--demo-responses", "6000", "--port", "0", "--db", db, "--seeds", shippedSeeds.path, "--templates", packageRoot.appendingPathComponent("Templates").path]
         process.currentDirectoryURL = directory
         let output = Pipe()
         process.standardOutput = output
@@ -23,28 +24,41 @@ import FoundationNetworking
         defer { if process.isRunning { process.terminate() } }
 
         // Wait for the line that names the port.
-        var text = ""
-        let deadline = Date().addingTimeInterval(120)
-        var port: Int?
-        while port == nil, Date() < deadline {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-            if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = Int(text[range].split(separator: ":").last!)
+        let reader = output.fileHandleForReading
+        var (text, port) = try await offPool { () -> (String, Int?) in
+            var text = ""
+            let deadline = Date().addingTimeInterval(120)
+            while Date() < deadline {
+                let data = reader.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+                if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                    return (text, Int(text[range].split(separator: ":").last!))
+                }
             }
+            return (text, nil)
         }
         let listening = try #require(port, "no address printed: \(text)")
         #expect(text.contains("Wrote 6000 responses"))
+        // It prints a working survey link.
+        let linkRange = try #require(text.range(of: #"Survey link \(one use\): (\S+)"#, options: .regularExpression))
+        let link = try #require(URL(string: String(text[linkRange].split(separator: " ").last!)))
+        let (form, formResponse) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(listening)\(link.path)")!)
+        #expect((formResponse as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: form, as: UTF8.self).contains(#"<form method="post""#))
 
         let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(listening)/healthz")!)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: body, as: UTF8.self) == #"{"status":"ok"}"#)
 
         process.terminate()  // SIGTERM
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        text += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (status, rest) = try await offPool { () -> (Int32, String) in
+            let rest = String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            return (process.terminationStatus, rest)
+        }
+        #expect(status == 0)
+        text += rest
         #expect(text.contains("Rida stopped."))
 
         let queue = try DatabaseQueue(path: db)

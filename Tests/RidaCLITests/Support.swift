@@ -12,14 +12,28 @@ let ridaExecutable: URL = {
     return packageRoot.appendingPathComponent(".build/debug/rida")
 }()
 
-struct RunResult {
+struct RunResult: Sendable {
     var status: Int32
     var output: String
     var error: String
 }
 
+/// Runs blocking work (waiting for a child process) on a dispatch thread, so it never holds one
+/// of the few threads async tests share.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try body() })
+        }
+    }
+}
+
 /// Runs `rida` with `arguments` in `directory` and waits for it.
-func rida(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> RunResult {
+func rida(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) async throws -> RunResult {
+    try await offPool { try runRida(arguments, in: directory, environment: environment) }
+}
+
+private func runRida(_ arguments: [String], in directory: URL?, environment: [String: String]) throws -> RunResult {
     let process = Process()
     process.executableURL = ridaExecutable
     process.arguments = arguments

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import RidaCore
+import RidaReports
 import RidaSeeds
 import RidaStore
 import Testing
@@ -12,12 +13,21 @@ import Testing
 let shippedSeeds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("seeds")
 
+let shippedTemplates = shippedSeeds.deletingLastPathComponent().appendingPathComponent("Templates")
+
 func temporaryStore() async throws -> AppDatabase {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rida-server-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let store = try AppDatabase(path: directory.appendingPathComponent("rida.sqlite").path)
     _ = try await store.synchronize(with: SeedLoader(directory: shippedSeeds).load())
     return store
+}
+
+/// Everything the server needs, on a fresh database; `status` replaces the health source.
+func dependencies(_ store: AppDatabase, status: (any StoreStatusReader)? = nil) async throws -> ServerDependencies {
+    ServerDependencies(
+        configuration: try SeedLoader(directory: shippedSeeds).load(), status: status ?? store, survey: store, keys: store,
+        templates: try await TemplateLibrary(directory: shippedTemplates, required: ServerDependencies.requiredTemplates))
 }
 
 /// A store whose database does not answer.
@@ -29,7 +39,7 @@ struct UnavailableStore: StoreStatusReader {
 
 @Suite struct HealthTests {
     @Test func healthyWhenTheDatabaseAnswers() async throws {
-        let app = buildApplication(settings: ServerSettings(port: 0), dependencies: ServerDependencies(status: try await temporaryStore()))
+        let app = buildApplication(settings: ServerSettings(port: 0), dependencies: try await dependencies(try await temporaryStore()))
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .ok)
@@ -41,7 +51,7 @@ struct UnavailableStore: StoreStatusReader {
     }
 
     @Test func unavailableWithoutAStackTraceWhenTheDatabaseFails() async throws {
-        let app = buildApplication(settings: ServerSettings(port: 0), dependencies: ServerDependencies(status: UnavailableStore()))
+        let app = buildApplication(settings: ServerSettings(port: 0), dependencies: try await dependencies(try await temporaryStore(), status: UnavailableStore()))
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
@@ -53,7 +63,7 @@ struct UnavailableStore: StoreStatusReader {
     }
 
     @Test func everyResponseCarriesTheSecurityHeaders() async throws {
-        let app = buildApplication(settings: ServerSettings(port: 0), dependencies: ServerDependencies(status: try await temporaryStore()))
+        let app = buildApplication(settings: ServerSettings(port: 0), dependencies: try await dependencies(try await temporaryStore()))
         try await app.test(.router) { client in
             for uri in ["/healthz", "/no-such-page"] {
                 try await client.execute(uri: uri, method: .get) { response in
@@ -67,7 +77,7 @@ struct UnavailableStore: StoreStatusReader {
     }
 
     @Test func stateChangingMethodsOnHealthAreNotAllowed() async throws {
-        let app = buildApplication(settings: ServerSettings(port: 0), dependencies: ServerDependencies(status: try await temporaryStore()))
+        let app = buildApplication(settings: ServerSettings(port: 0), dependencies: try await dependencies(try await temporaryStore()))
         try await app.test(.router) { client in
             try await client.execute(uri: "/healthz", method: .post) { response in
                 #expect(response.status == .methodNotAllowed || response.status == .notFound)

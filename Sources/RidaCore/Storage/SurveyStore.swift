@@ -1,0 +1,101 @@
+import Foundation
+
+/// Who may call which part of the API.
+public enum Role: String, Hashable, Sendable, Codable, CaseIterable {
+    case issuer, analyst, board, admin
+}
+
+/// An API key as listed: the key itself is never stored, only its SHA-256.
+public struct APIKey: Hashable, Sendable {
+    public var name: String
+    public var role: Role
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+    public var revokedAt: Date?
+
+    public init(name: String, role: Role, createdAt: Date, lastUsedAt: Date? = nil, revokedAt: Date? = nil) {
+        self.name = name
+        self.role = role
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+        self.revokedAt = revokedAt
+    }
+}
+
+/// Where an invitation stands.
+public enum InvitationState: Hashable, Sendable {
+    case open, used, expired, revoked
+}
+
+/// What the questionnaire page needs to know about an invitation.
+public struct InvitationDetails: Sendable {
+    public var unit: ServiceUnit
+    public var locale: String
+    /// The questionnaire version pinned when the invitation was issued.
+    public var questionnaire: Questionnaire
+    public var state: InvitationState
+    public var expiresAt: Date
+
+    public init(unit: ServiceUnit, locale: String, questionnaire: Questionnaire, state: InvitationState, expiresAt: Date) {
+        self.unit = unit
+        self.locale = locale
+        self.questionnaire = questionnaire
+        self.state = state
+        self.expiresAt = expiresAt
+    }
+}
+
+/// What happened to a submission.
+public enum SubmissionOutcome: Hashable, Sendable {
+    /// Stored, and the invitation marked used, in one transaction.
+    case stored
+    /// The invitation had already been used: nothing stored.
+    case alreadyUsed
+    case expired
+    case revoked
+    case notFound
+}
+
+/// A new invitation to store: only the hash of its token and of its external reference.
+public struct NewInvitation: Sendable {
+    public var invitation: Invitation
+    public var referenceHash: Data?
+
+    public init(invitation: Invitation, referenceHash: Data? = nil) {
+        self.invitation = invitation
+        self.referenceHash = referenceHash
+    }
+}
+
+/// Errors when issuing invitations.
+public enum IssueError: Error, Hashable, Sendable {
+    /// These external references (by position in the batch) were already issued.
+    case duplicateReferences([Int])
+}
+
+/// What happened to a revocation.
+public enum RevocationOutcome: Hashable, Sendable {
+    case revoked, alreadyRevoked, alreadyUsed, notFound
+}
+
+/// The beneficiary's side: invitations, the questionnaire they pin, and exactly-once submission.
+public protocol SurveyStore: Sendable {
+    /// All or nothing.
+    func issue(_ invitations: [NewInvitation]) async throws
+    func revoke(tokenHash: Data, at: Date) async throws -> RevocationOutcome
+    func invitation(tokenHash: Data, at: Date) async throws -> InvitationDetails?
+    /// Marks the invitation used only where it is unused, unexpired and not revoked, and stores
+    /// the response (and a follow-up request, when the beneficiary asked for one), in one
+    /// transaction.
+    func submit(tokenHash: Data, submission: ValidatedSubmission, locale: String, at: Date) async throws -> SubmissionOutcome
+}
+
+/// API keys, stored hashed.
+public protocol APIKeyStore: Sendable {
+    func createKey(name: String, role: Role, keyHash: Data, at: Date) async throws
+    func listKeys() async throws -> [APIKey]
+    /// False when no active key has this name.
+    func revokeKey(name: String, at: Date) async throws -> Bool
+    /// The active key with this hash, its last use recorded.
+    func authenticate(keyHash: Data, at: Date) async throws -> APIKey?
+}

@@ -1,0 +1,167 @@
+import Foundation
+
+/// Why one answer of a submitted form was refused; shown next to the question in the
+/// beneficiary's language.
+public enum FieldError: Hashable, Sendable {
+    case required
+    case outOfRange
+    case notApplicableNotAllowed
+    case tooLong(max: Int)
+    case contactMissing
+    case contactInvalid
+
+    public var messageKey: MessageKey {
+        switch self {
+        case .required: .errorRequired
+        case .outOfRange: .errorOutOfRange
+        case .notApplicableNotAllowed: .errorNotApplicableNotAllowed
+        case .tooLong: .errorTooLong
+        case .contactMissing: .errorContactMissing
+        case .contactInvalid: .errorContactInvalid
+        }
+    }
+}
+
+/// How the beneficiary asked to be contacted, when they did.
+public struct ContactRequest: Hashable, Sendable {
+    public var phone: String?
+    public var email: String?
+
+    public init(phone: String? = nil, email: String? = nil) {
+        self.phone = phone
+        self.email = email
+    }
+}
+
+/// The refused answers of a form, by item id.
+public struct SubmissionErrors: Error, Hashable, Sendable {
+    public var fields: [String: FieldError]
+}
+
+/// A form that passed validation: the answers to store.
+public struct ValidatedSubmission: Hashable, Sendable {
+    public var answers: [ItemAnswer]
+    public var texts: [ItemText]
+    public var contact: ContactRequest?
+}
+
+/// Checks a submitted form against the questionnaire version the invitation pinned.
+///
+/// Field names are item ids. A rating is its scale value, or `na` for "not applicable"; an
+/// empty or missing field is a skipped item. Free text is NFC-normalised, control characters
+/// other than line feed and tab are removed, surrounding white space is trimmed, and the length
+/// is counted in characters as a reader sees them (grapheme clusters), so a limit never cuts
+/// one. The contact item is `yes` or `no`, with `<id>-phone` and `<id>-email`.
+public struct SubmissionValidator: Sendable {
+    public static let notApplicableValue = "na"
+
+    public let questionnaire: Questionnaire
+
+    public init(questionnaire: Questionnaire) {
+        self.questionnaire = questionnaire
+    }
+
+    /// `fields` holds every value sent under each name (a name sent twice is refused).
+    public func validate(_ fields: [String: [String]]) -> Result<ValidatedSubmission, SubmissionErrors> {
+        var errors: [String: FieldError] = [:]
+        var answers: [ItemAnswer] = []
+        var texts: [ItemText] = []
+        var contact: ContactRequest?
+        func single(_ name: String) -> String?? {
+            guard let values = fields[name] else { return .some(nil) }
+            return values.count == 1 ? .some(values[0]) : nil
+        }
+        for item in questionnaire.items {
+            guard let field = single(item.id) else {
+                errors[item.id] = .outOfRange
+                continue
+            }
+            let value = field.map(Self.clean) ?? ""
+            switch item.kind {
+            case .rating:
+                guard let scale = item.scale else { continue }
+                if value.isEmpty {
+                    if item.required { errors[item.id] = .required }
+                } else if value == Self.notApplicableValue {
+                    if item.allowsNotApplicable {
+                        answers.append(ItemAnswer(item: item.id, value: .notApplicable))
+                    } else {
+                        errors[item.id] = .notApplicableNotAllowed
+                    }
+                } else if let number = Int(value), scale.points.contains(number) {
+                    answers.append(ItemAnswer(item: item.id, value: .value(number)))
+                } else {
+                    errors[item.id] = .outOfRange
+                }
+            case .text:
+                let limit = item.maxLength ?? 1000
+                if value.isEmpty {
+                    if item.required { errors[item.id] = .required }
+                } else if value.count > limit {
+                    errors[item.id] = .tooLong(max: limit)
+                } else {
+                    texts.append(ItemText(item: item.id, text: value))
+                }
+            case .contact:
+                switch value {
+                case "", "no": break
+                case "yes":
+                    let phone = (single("\(item.id)-phone") ?? nil).map(Self.clean).flatMap { $0.isEmpty ? nil : $0 }
+                    let email = (single("\(item.id)-email") ?? nil).map(Self.clean).flatMap { $0.isEmpty ? nil : $0 }
+                    if phone == nil && email == nil {
+                        errors[item.id] = .contactMissing
+                    } else if let phone, !Self.isPhoneNumber(phone) {
+                        errors[item.id] = .contactInvalid
+                    } else if let email, !Self.isEmailAddress(email) {
+                        errors[item.id] = .contactInvalid
+                    } else {
+                        contact = ContactRequest(phone: phone, email: email)
+                    }
+                default:
+                    errors[item.id] = .outOfRange
+                }
+            }
+        }
+        guard errors.isEmpty else { return .failure(SubmissionErrors(fields: errors)) }
+        return .success(ValidatedSubmission(answers: answers, texts: texts, contact: contact))
+    }
+
+    /// NFC, without control characters other than line feed and tab, trimmed.
+    public static func clean(_ text: String) -> String {
+        let normalised = text.replacingOccurrences(of: "\r\n", with: "\n").precomposedStringWithCanonicalMapping
+        var scalars = String.UnicodeScalarView()
+        for scalar in normalised.unicodeScalars {
+            switch scalar.value {
+            case 0x0A, 0x09: scalars.append(scalar)
+            case 0x00...0x1F, 0x7F...0x9F: continue
+            default: scalars.append(scalar)
+            }
+        }
+        return String(scalars).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// 7 to 15 digits (Western or Arabic-Indic), with an optional leading `+` and spaces,
+    /// dashes, dots or brackets between them.
+    public static func isPhoneNumber(_ text: String) -> Bool {
+        guard text.count <= 32 else { return false }
+        var digits = 0
+        for (offset, scalar) in text.unicodeScalars.enumerated() {
+            switch scalar.value {
+            case 0x30...0x39, 0x660...0x669, 0x6F0...0x6F9: digits += 1
+            case 0x2B where offset == 0: continue
+            case 0x20, 0x2D, 0x2E, 0x28, 0x29: continue
+            default: return false
+            }
+        }
+        return (7...15).contains(digits)
+    }
+
+    /// A plausible address: one `@`, a non-empty local part, a dotted domain, no spaces.
+    public static func isEmailAddress(_ text: String) -> Bool {
+        guard text.count <= 254, !text.contains(where: \.isWhitespace) else { return false }
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64 else { return false }
+        let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
+        return labels.count >= 2 && labels.allSatisfy { !$0.isEmpty && !$0.hasPrefix("-") && !$0.hasSuffix("-") }
+    }
+}

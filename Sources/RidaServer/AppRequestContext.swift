@@ -1,0 +1,19 @@
+import Hummingbird
+import NIOCore
+
+/// The request context: Hummingbird's core storage plus the client's address (for limits on
+/// unknown tokens).
+public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = source.channel.remoteAddress
+    }
+
+    /// The client as the limiter counts it: its IP address, without the port.
+    var clientKey: String {
+        remoteAddress?.ipAddress ?? "unknown"
+    }
+}

@@ -1,0 +1,273 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import RidaCore
+import RidaReports
+
+/// The beneficiary's pages: the questionnaire, its submission, the thank-you page, and a clear
+/// page in their language for every other case.
+struct SurveyController {
+    let configuration: SeedConfiguration
+    let store: any SurveyStore
+    let templates: TemplateLibrary
+    let limiter: UnknownTokenLimiter
+    static let maximumBody = 64 * 1024
+    static let maximumFields = 64
+
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("s/:token", use: show)
+        routes.post("s/:token", use: submit)
+        routes.get("s/:token/thanks", use: thanks)
+        return routes
+    }
+
+    enum Page {
+        case form(InvitationDetails, language: String, values: [String: [String]], errors: [String: FieldError])
+        case message(MessageKey, MessageKey?, language: String, languages: [String])
+    }
+
+    // MARK: - Handlers
+
+    @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (invitation, token, early) = try await resolve(request, context)
+        if let early { return early }
+        guard let invitation, token != nil else { return notFound(request) }
+        let language = negotiate(request, invitation: invitation)
+        switch invitation.state {
+        case .open: return render(.form(invitation, language: language, values: [:], errors: [:]), status: .ok)
+        case .used, .expired, .revoked: return gone(language, invitation)
+        }
+    }
+
+    @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (found, parsed, early) = try await resolve(request, context)
+        if let early { return early }
+        guard let invitation = found, let token = parsed else { return notFound(request) }
+        var language = negotiate(request, invitation: invitation)
+        switch invitation.state {
+        case .used: return redirectToThanks(token, language)
+        case .expired, .revoked: return gone(language, invitation)
+        case .open: break
+        }
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
+            return render(.message(.unavailableTitle, .badRequestBody, language: language, languages: invitation.questionnaire.languages), status: .badRequest)
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Self.maximumBody)
+        } catch {
+            return render(.message(.unavailableTitle, .tooLargeBody, language: language, languages: invitation.questionnaire.languages), status: .contentTooLarge)
+        }
+        guard let fields = FormDecoding.decode(body.readableBytesView) else {
+            return render(.message(.unavailableTitle, .badRequestBody, language: language, languages: invitation.questionnaire.languages), status: .badRequest)
+        }
+        guard fields.count <= Self.maximumFields else {
+            return render(.message(.unavailableTitle, .tooLargeBody, language: language, languages: invitation.questionnaire.languages), status: .contentTooLarge)
+        }
+        if let chosen = fields["lang"]?.last, invitation.questionnaire.languages.contains(chosen) { language = chosen }
+        switch SubmissionValidator(questionnaire: invitation.questionnaire).validate(fields) {
+        case .failure(let errors):
+            return render(.form(invitation, language: language, values: fields, errors: errors.fields), status: .unprocessableContent)
+        case .success(let submission):
+            let outcome: SubmissionOutcome
+            do {
+                outcome = try await store.submit(tokenHash: token.hash, submission: submission, locale: language, at: Date())
+            } catch {
+                context.logger.error("submission not stored", metadata: ["error": "\(String(describing: type(of: error)))"])
+                return render(.message(.unavailableTitle, .unavailableBody, language: language, languages: invitation.questionnaire.languages), status: .serviceUnavailable)
+            }
+            switch outcome {
+            case .stored:
+                context.logger.info("response stored", metadata: ["department": "\(invitation.unit.department)", "channel": "\(invitation.unit.channel)"])
+                return redirectToThanks(token, language)
+            case .alreadyUsed: return redirectToThanks(token, language)
+            case .expired, .revoked: return gone(language, invitation)
+            case .notFound: return notFound(request)
+            }
+        }
+    }
+
+    @Sendable func thanks(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (found, parsed, early) = try await resolve(request, context)
+        if let early { return early }
+        guard let invitation = found, let token = parsed else { return notFound(request) }
+        let language = negotiate(request, invitation: invitation)
+        switch invitation.state {
+        case .used:
+            return render(.message(.thanksTitle, .thanksBody, language: language, languages: invitation.questionnaire.languages), status: .ok)
+        case .open:
+            return Response(status: .seeOther, headers: [.location: "/s/\(token.value)?lang=\(language)", .cacheControl: "no-store"])
+        case .expired, .revoked: return gone(language, invitation)
+        }
+    }
+
+    // MARK: - Shared steps
+
+    /// The invitation for the request's token; or an early response (429) when the client is
+    /// blocked; unknown or malformed tokens count against the client.
+    private func resolve(_ request: Request, _ context: AppRequestContext) async throws -> (InvitationDetails?, InvitationToken?, Response?) {
+        if let wait = limiter.retryAfter(context.clientKey) {
+            let language = negotiate(request, invitation: nil)
+            var response = render(
+                .message(.tooManyTitle, .tooManyBody, language: language, languages: configuration.languages.map(\.code)), status: .tooManyRequests)
+            response.headers[.retryAfter] = String(wait)
+            return (nil, nil, response)
+        }
+        guard let raw = context.parameters.get("token"), let token = InvitationToken(parsing: raw) else {
+            limiter.recordFailure(context.clientKey)
+            return (nil, nil, nil)
+        }
+        let invitation: InvitationDetails?
+        do {
+            invitation = try await store.invitation(tokenHash: token.hash, at: Date())
+        } catch {
+            context.logger.error("invitation lookup failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+            let language = negotiate(request, invitation: nil)
+            return (nil, nil, render(
+                .message(.unavailableTitle, .unavailableBody, language: language, languages: configuration.languages.map(\.code)),
+                status: .serviceUnavailable))
+        }
+        if invitation == nil { limiter.recordFailure(context.clientKey) }
+        return (invitation, token, nil)
+    }
+
+    /// `?lang=`, else the invitation's locale, else `Accept-Language`, else the default (Arabic).
+    func negotiate(_ request: Request, invitation: InvitationDetails?) -> String {
+        let offered = invitation?.questionnaire.languages ?? configuration.languages.map(\.code)
+        if let asked = request.uri.queryParameters.get("lang"), offered.contains(asked) { return asked }
+        if let locale = invitation?.locale, offered.contains(locale) { return locale }
+        if let header = request.headers[.acceptLanguage] {
+            let ranked = header.split(separator: ",").compactMap { part -> (String, Double)? in
+                let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let tag = pieces.first?.lowercased(), !tag.isEmpty else { return nil }
+                let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+                return (String(tag.split(separator: "-").first ?? ""), quality)
+            }
+            for (tag, quality) in ranked.sorted(by: { $0.1 > $1.1 }) where quality > 0 && offered.contains(tag) {
+                return tag
+            }
+        }
+        return offered.contains(configuration.defaultLanguage) ? configuration.defaultLanguage : (offered.first ?? "ar")
+    }
+
+    private func notFound(_ request: Request) -> Response {
+        let language = negotiate(request, invitation: nil)
+        return render(.message(.notFoundTitle, .notFoundBody, language: language, languages: configuration.languages.map(\.code)), status: .notFound)
+    }
+
+    private func gone(_ language: String, _ invitation: InvitationDetails) -> Response {
+        render(.message(.goneTitle, .goneBody, language: language, languages: invitation.questionnaire.languages), status: .gone)
+    }
+
+    private func redirectToThanks(_ token: InvitationToken, _ language: String) -> Response {
+        Response(status: .seeOther, headers: [.location: "/s/\(token.value)/thanks?lang=\(language)", .cacheControl: "no-store"])
+    }
+
+    // MARK: - Rendering
+
+    private func text(_ key: MessageKey, _ language: String) -> String {
+        configuration.messages[key.rawValue]?.text(in: language) ?? ""
+    }
+
+    private func direction(_ code: String) -> String {
+        configuration.language(code)?.direction.rawValue ?? "ltr"
+    }
+
+    func render(_ page: Page, status: HTTPResponse.Status) -> Response {
+        let html: String
+        switch page {
+        case .message(let title, let body, let language, _):
+            html = templates.render(
+                [
+                    "lang": language, "dir": direction(language), "title": text(title, language),
+                    "body": body.map { text($0, language) } ?? "",
+                ] as [String: Any], template: "survey/message")
+        case .form(let invitation, let language, let values, let errors):
+            html = templates.render(formModel(invitation, language, values, errors), template: "survey/form")
+        }
+        return Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    private func formModel(_ invitation: InvitationDetails, _ language: String, _ values: [String: [String]], _ errors: [String: FieldError])
+        -> [String: Any]
+    {
+        let questionnaire = invitation.questionnaire
+        func value(_ name: String) -> String { values[name]?.last ?? "" }
+        func errorText(_ id: String) -> Any {
+            guard let error = errors[id] else { return false }
+            var message = text(error.messageKey, language)
+            if case .tooLong(let max) = error { message = message.replacingOccurrences(of: "{max}", with: String(max)) }
+            return message
+        }
+        let items: [[String: Any]] = questionnaire.items.map { item in
+            let requirement = text(item.required ? .surveyRequired : .surveyOptional, language)
+            var model: [String: Any] = [
+                "id": item.id, "text": item.text.text(in: language), "requirement": requirement, "error": errorText(item.id),
+            ]
+            switch item.kind {
+            case .rating:
+                guard let scale = item.scale else { return model }
+                var options: [[String: Any]] = scale.points.map { point in
+                    let label = scale.labels[point].map { "\(point) · \($0.text(in: language))" } ?? String(point)
+                    return ["name": item.id, "value": String(point), "label": label, "checked": value(item.id) == String(point), "required": item.required]
+                }
+                if item.allowsNotApplicable {
+                    options.append([
+                        "name": item.id, "value": SubmissionValidator.notApplicableValue, "label": text(.surveyNotApplicable, language),
+                        "checked": value(item.id) == SubmissionValidator.notApplicableValue, "required": false,
+                    ])
+                }
+                model["rating"] = true
+                model["options"] = options
+                // Long scales (0–10) label only their ends; shorter ones label every point.
+                let labelsEveryPoint = scale.labels.count == scale.points.count
+                model["hasAnchors"] = !labelsEveryPoint
+                model["lowLabel"] = scale.labels[scale.min]?.text(in: language) ?? ""
+                model["highLabel"] = scale.labels[scale.max]?.text(in: language) ?? ""
+                if !labelsEveryPoint {
+                    model["options"] = options.map { option -> [String: Any] in
+                        var option = option
+                        if option["value"] as? String != SubmissionValidator.notApplicableValue { option["label"] = option["value"] }
+                        return option
+                    }
+                }
+            case .text:
+                model["freeText"] = true
+                model["maxLength"] = String(item.maxLength ?? 1000)
+                model["value"] = value(item.id)
+            case .contact:
+                model["contact"] = true
+                model["yes"] = value(item.id) == "yes"
+                model["no"] = value(item.id) == "no"
+                model["yesLabel"] = text(.surveyContactYes, language)
+                model["noLabel"] = text(.surveyContactNo, language)
+                model["phoneLabel"] = text(.surveyContactPhone, language)
+                model["emailLabel"] = text(.surveyContactEmail, language)
+                model["phone"] = value("\(item.id)-phone")
+                model["email"] = value("\(item.id)-email")
+            }
+            return model
+        }
+        let languages: [[String: Any]] = questionnaire.languages.compactMap { code in
+            guard let declared = configuration.language(code) else { return nil }
+            return ["code": code, "name": declared.name, "dir": declared.direction.rawValue, "current": code == language]
+        }
+        return [
+            "lang": language, "dir": direction(language), "title": questionnaire.title.text(in: language),
+            "promise": questionnaire.promise.text(in: language), "languageLabel": text(.surveyLanguage, language),
+            "languages": languages,
+            "hasErrors": !errors.isEmpty, "errorSummary": text(.surveyErrorSummary, language), "items": items,
+            "submit": text(.surveySubmit, language), "action": "?lang=\(language)",
+        ]
+    }
+}
+
+extension HTTPField.Name {
+    static let retryAfter = Self("Retry-After")!
+}

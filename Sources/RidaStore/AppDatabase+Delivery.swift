@@ -1,0 +1,183 @@
+import Foundation
+import GRDB
+import RidaCore
+import Synchronization
+
+extension AppDatabase: SurveyStore {
+    public func issue(_ invitations: [NewInvitation]) async throws {
+        try await writer.write { db in
+            let index = try DimensionIndex(db)
+            let references = invitations.enumerated().compactMap { item in item.element.referenceHash.map { (item.offset, $0) } }
+            var duplicates: [Int] = []
+            var seen = Set<Data>()
+            for (position, hash) in references {
+                let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM invitation WHERE reference_hash = ?", arguments: [hash]) ?? false
+                if known || !seen.insert(hash).inserted { duplicates.append(position) }
+            }
+            guard duplicates.isEmpty else { throw IssueError.duplicateReferences(duplicates) }
+            try Self.insert(invitations.map(\.invitation), db, index, referenceHashes: invitations.map(\.referenceHash))
+        }
+    }
+
+    public func revoke(tokenHash: Data, at date: Date) async throws -> RevocationOutcome {
+        try await writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT used_at, revoked_at FROM invitation WHERE token_hash = ?", arguments: [tokenHash])
+            else { return .notFound }
+            if row["revoked_at"] as Int64? != nil { return .alreadyRevoked }
+            if row["used_at"] as Int64? != nil { return .alreadyUsed }
+            try db.execute(
+                sql: "UPDATE invitation SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL AND used_at IS NULL",
+                arguments: [Timestamp.seconds(date), tokenHash])
+            return .revoked
+        }
+    }
+
+    public func invitation(tokenHash: Data, at date: Date) async throws -> InvitationDetails? {
+        let row = try await writer.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT department.code AS department, channel.code AS channel, segment.code AS segment,
+                        service.code AS service, invitation.locale, invitation.questionnaire_version_id,
+                        invitation.expires_at, invitation.used_at, invitation.revoked_at
+                    FROM invitation
+                    JOIN department ON department.id = invitation.department_id
+                    JOIN channel ON channel.id = invitation.channel_id
+                    LEFT JOIN segment ON segment.id = invitation.segment_id
+                    LEFT JOIN service ON service.id = invitation.service_id
+                    WHERE invitation.token_hash = ?
+                    """, arguments: [tokenHash])
+        }
+        guard let row else { return nil }
+        let expiresAt: Int64 = row["expires_at"]
+        let state: InvitationState =
+            if row["used_at"] as Int64? != nil { .used } else if row["revoked_at"] as Int64? != nil { .revoked } else if expiresAt
+            <= Timestamp.seconds(date)
+            { .expired } else { .open }
+        return InvitationDetails(
+            unit: ServiceUnit(department: row["department"], channel: row["channel"], segment: row["segment"], service: row["service"]),
+            locale: row["locale"], questionnaire: try await questionnaire(id: row["questionnaire_version_id"]), state: state,
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(expiresAt)))
+    }
+
+    /// A stored questionnaire version (its structure never changes, so it is kept once read).
+    func questionnaire(id: Int64) async throws -> Questionnaire {
+        if let cached = questionnaireCache.withLock({ $0[id] }) { return cached }
+        let definition = try await writer.read { db in
+            try String.fetchOne(db, sql: "SELECT definition FROM questionnaire_version WHERE id = ?", arguments: [id])
+        }
+        guard let definition else { throw StoreError.unknownReference(kind: "questionnaire version", id: "\(id)") }
+        let questionnaire = try JSONDecoder().decode(Questionnaire.self, from: Data(definition.utf8))
+        questionnaireCache.withLock { $0[id] = questionnaire }
+        return questionnaire
+    }
+
+    public func submit(tokenHash: Data, submission: ValidatedSubmission, locale: String, at date: Date) async throws -> SubmissionOutcome {
+        let now = Timestamp.seconds(date)
+        let day = CalendarDay(date, in: settings.timeZone).description
+        return try await writer.write { db in
+            // The guard: only an unused, unrevoked, unexpired invitation changes, and exactly once.
+            let claimed = try Row.fetchOne(
+                db,
+                sql: """
+                    UPDATE invitation SET used_at = ?
+                    WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?
+                    RETURNING department_id, channel_id, segment_id, service_id, questionnaire_version_id
+                    """, arguments: [now, tokenHash, now])
+            guard let claimed, db.changesCount == 1 else {
+                guard let row = try Row.fetchOne(
+                    db, sql: "SELECT used_at, revoked_at FROM invitation WHERE token_hash = ?", arguments: [tokenHash])
+                else { return .notFound }
+                if row["used_at"] as Int64? != nil { return .alreadyUsed }
+                if row["revoked_at"] as Int64? != nil { return .revoked }
+                return .expired
+            }
+            var generator = SystemRandomNumberGenerator()
+            var id = SurveyResponse.randomID(using: &generator)
+            while try Bool.fetchOne(db, sql: "SELECT 1 FROM response WHERE id = ?", arguments: [id]) ?? false {
+                id = SurveyResponse.randomID(using: &generator)
+            }
+            let dimensions: [DatabaseValue] = ["department_id", "channel_id", "segment_id", "service_id"].map { claimed[$0] }
+            try db.execute(
+                sql: """
+                    INSERT INTO response (id, day, department_id, channel_id, segment_id, service_id, locale,
+                        questionnaire_version_id, source)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'invitation')
+                    """,
+                arguments: StatementArguments([id.databaseValue, day.databaseValue] + dimensions + [locale.databaseValue, claimed["questionnaire_version_id"]]))
+            for answer in submission.answers {
+                switch answer.value {
+                case .value(let value):
+                    try db.execute(
+                        sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (?, ?, ?, 0)",
+                        arguments: [id, answer.item, value])
+                case .notApplicable:
+                    try db.execute(
+                        sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (?, ?, NULL, 1)", arguments: [id, answer.item])
+                }
+            }
+            for text in submission.texts {
+                try db.execute(sql: "INSERT INTO response_text (response_id, item, body) VALUES (?, ?, ?)", arguments: [id, text.item, text.text])
+            }
+            if let contact = submission.contact {
+                var scores: [String: String] = [:]
+                for answer in submission.answers {
+                    if case .value(let value) = answer.value { scores[answer.item] = String(value) } else { scores[answer.item] = "na" }
+                }
+                try db.execute(
+                    sql: """
+                        INSERT INTO follow_up (day, department_id, channel_id, segment_id, service_id, locale, scores, phone, email)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: StatementArguments(
+                        [day.databaseValue] + dimensions + [locale.databaseValue, Self.json(scores).databaseValue, contact.phone.databaseValue, contact.email.databaseValue]))
+            }
+            return .stored
+        }
+    }
+}
+
+extension AppDatabase: APIKeyStore {
+    public func createKey(name: String, role: Role, keyHash: Data, at date: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO api_key (name, role, key_hash, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [name, role.rawValue, keyHash, Timestamp.seconds(date)])
+        }
+    }
+
+    public func listKeys() async throws -> [APIKey] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, role, created_at, last_used_at, revoked_at FROM api_key ORDER BY name").map(Self.apiKey)
+        }
+    }
+
+    public func revokeKey(name: String, at date: Date) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE api_key SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", arguments: [Timestamp.seconds(date), name])
+            return db.changesCount == 1
+        }
+    }
+
+    public func authenticate(keyHash: Data, at date: Date) async throws -> APIKey? {
+        try await writer.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        UPDATE api_key SET last_used_at = ? WHERE key_hash = ? AND revoked_at IS NULL
+                        RETURNING name, role, created_at, last_used_at, revoked_at
+                        """, arguments: [Timestamp.seconds(date), keyHash])
+            else { return nil }
+            return Self.apiKey(row)
+        }
+    }
+
+    static func apiKey(_ row: Row) -> APIKey {
+        func date(_ column: String) -> Date? { (row[column] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) } }
+        return APIKey(
+            name: row["name"], role: Role(rawValue: row["role"]) ?? .issuer, createdAt: date("created_at") ?? .distantPast,
+            lastUsedAt: date("last_used_at"), revokedAt: date("revoked_at"))
+    }
+}

@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import RidaCore
+import RidaReports
+import RidaStore
+
+struct IssueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "issue",
+        abstract: "Issue one-time survey invitations for completed services; each token is shown once.",
+        subcommands: [Create.self, Revoke.self],
+        defaultSubcommand: Create.self)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case json, csv, text
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Issue invitations (the default).")
+
+        @OptionGroup var database: DatabaseOptions
+        @OptionGroup var seeds: SeedOptions
+
+        @Option(help: "Department id (seeds/departments.yaml).") var department: String
+        @Option(help: "Channel id: office, phone, social, letter, web.") var channel: String
+        @Option(help: "Segment id.") var segment: String?
+        @Option(help: "Service id within the department.") var service: String?
+        @Option(help: "The beneficiary's language (default: the configuration's default).") var locale: String?
+        @Option(help: "How many invitations.") var count: Int = 1
+        @Option(name: .customLong("expires-in-days"), help: "Days each link stays valid.") var expiresInDays: Int = InvitationIssuer.defaultLifetimeDays
+        @Option(help: "Output format: json, csv or text.") var format: Format = .json
+        @Option(
+            name: .customLong("base-url"), help: ArgumentHelp("Public address links are built from.", valueName: "url"))
+        var baseURL: String = ProcessInfo.processInfo.environment["RIDA_BASE_URL"] ?? "http://127.0.0.1:8080"
+
+        func validate() throws {
+            guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                throw ValidationError("--base-url must be an absolute http or https address")
+            }
+        }
+
+        func run() async throws {
+            let (store, configuration, _) = try await openInitialised(database, seeds)
+            let issuer = InvitationIssuer(configuration: configuration, store: store, baseURL: URL(string: baseURL)!)
+            let request = IssueRequest(
+                department: department, channel: channel, segment: segment, service: service, locale: locale, count: count,
+                expiresInDays: expiresInDays)
+            let issued: [IssuedInvitation]
+            do {
+                issued = try await issuer.issue([request])
+            } catch let error as IssueRequestError {
+                throw CLIError("cannot issue: \(error)")
+            }
+            let formatter = ISO8601DateFormatter()
+            switch format {
+            case .json:
+                struct Body: Encodable {
+                    struct Item: Encodable {
+                        var token: String
+                        var url: String
+                        var expiresAt: String
+                    }
+                    var invitations: [Item]
+                }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.withoutEscapingSlashes, .prettyPrinted, .sortedKeys]
+                let body = Body(
+                    invitations: issued.map { .init(token: $0.token.value, url: $0.url.absoluteString, expiresAt: formatter.string(from: $0.expiresAt)) })
+                say(String(decoding: try encoder.encode(body), as: UTF8.self))
+            case .csv:
+                var output = ""
+                let writer = try CSVWriter { output += $0 }
+                try writer.header(["token", "url", "expiresAt"])
+                for invitation in issued {
+                    try writer.row([.text(invitation.token.value), .text(invitation.url.absoluteString), .text(formatter.string(from: invitation.expiresAt))])
+                }
+                FileHandle.standardOutput.write(Data(output.utf8))
+            case .text:
+                for invitation in issued { say("\(invitation.url.absoluteString)  (until \(formatter.string(from: invitation.expiresAt)))") }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke an unused invitation by its token.")
+
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The invitation's token (as in its link).") var token: String
+
+        func run() async throws {
+            guard let parsed = InvitationToken(parsing: token) else { throw CLIError("that is not an invitation token") }
+            let store = try database.open()
+            switch try await store.revoke(tokenHash: parsed.hash, at: Date()) {
+            case .revoked: say("Revoked.")
+            case .alreadyRevoked: say("Already revoked.")
+            case .alreadyUsed: throw CLIError("this invitation has already been answered; its response stays (it cannot be linked to the invitation)")
+            case .notFound: throw CLIError("no invitation has this token")
+            }
+        }
+    }
+}
+
+struct APIKeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apikey", abstract: "Manage API keys (stored hashed; a key is shown once).", subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a key and print it once.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "A name for the key (who or what uses it).") var name: String
+        @Option(help: "Role: issuer, analyst, board or admin.") var role: Role
+
+        func run() async throws {
+            let store = try database.open()
+            var generator = SystemRandomNumberGenerator()
+            let key = APIKeyToken.generate(using: &generator)
+            do {
+                try await store.createKey(name: name, role: role, keyHash: key.hash, at: Date())
+            } catch {
+                throw CLIError("cannot create the key: a key named \"\(name)\" may already exist")
+            }
+            say(key.value)
+            printError("Keep this key now: it is not stored and cannot be shown again.")
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keys (names, roles, dates; never the keys).")
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let formatter = ISO8601DateFormatter()
+            for key in try await database.open().listKeys() {
+                let used = key.lastUsedAt.map { formatter.string(from: $0) } ?? "never"
+                let state = key.revokedAt.map { "revoked \(formatter.string(from: $0))" } ?? "active"
+                say("\(key.name)\t\(key.role.rawValue)\tcreated \(formatter.string(from: key.createdAt))\tlast used \(used)\t\(state)")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key by name.")
+        @OptionGroup var database: DatabaseOptions
+        @Option(help: "The key's name.") var name: String
+
+        func run() async throws {
+            guard try await database.open().revokeKey(name: name, at: Date()) else { throw CLIError("no active key is named \"\(name)\"") }
+            say("Revoked.")
+        }
+    }
+}
+
+extension Role: ExpressibleByArgument {}
