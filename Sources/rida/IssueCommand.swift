@@ -21,8 +21,14 @@ struct IssueCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var seeds: SeedOptions
 
-        @Option(help: "Department id (seeds/departments.yaml).") var department: String
-        @Option(help: "Channel id: office, phone, social, letter, web.") var channel: String
+        @Option(help: "Department id (seeds/departments.yaml).") var department: String?
+        @Option(help: "Channel id: office, phone, social, letter, web.") var channel: String?
+        @Option(
+            name: .customLong("from-csv"),
+            help: ArgumentHelp(
+                "Issue one invitation per row of this CSV (columns department, channel, and optionally segment, service, locale, reference, expiresInDays); nothing is issued from a file with errors.",
+                valueName: "file.csv"))
+        var fromCSV: String?
         @Option(help: "Segment id.") var segment: String?
         @Option(help: "Service id within the department.") var service: String?
         @Option(help: "The beneficiary's language (default: the configuration's default).") var locale: String?
@@ -34,6 +40,12 @@ struct IssueCommand: AsyncParsableCommand {
         var baseURL: String = ProcessInfo.processInfo.environment["RIDA_BASE_URL"] ?? "http://127.0.0.1:8080"
 
         func validate() throws {
+            if fromCSV == nil, department == nil || channel == nil {
+                throw ValidationError("give --department and --channel, or --from-csv FILE")
+            }
+            if fromCSV != nil, department != nil || channel != nil {
+                throw ValidationError("--from-csv takes the department and channel from the file")
+            }
             guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
                 throw ValidationError("--base-url must be an absolute http or https address")
             }
@@ -42,14 +54,30 @@ struct IssueCommand: AsyncParsableCommand {
         func run() async throws {
             let (store, configuration, _) = try await openInitialised(database, seeds)
             let issuer = InvitationIssuer(configuration: configuration, store: store, baseURL: URL(string: baseURL)!)
-            let request = IssueRequest(
-                department: department, channel: channel, segment: segment, service: service, locale: locale, count: count,
-                expiresInDays: expiresInDays)
+            // The input line of each request, for bulk files.
+            var lines: [Int]?
+            let requests: [IssueRequest]
+            if let fromCSV {
+                let rows = try BulkIssueFile.read(fromCSV, issuer: issuer)
+                lines = rows.map(\.line)
+                requests = rows.map(\.request)
+            } else {
+                requests = [
+                    IssueRequest(
+                        department: department!, channel: channel!, segment: segment, service: service, locale: locale, count: count,
+                        expiresInDays: expiresInDays)
+                ]
+            }
             let issued: [IssuedInvitation]
             do {
-                issued = try await issuer.issue([request])
+                issued = try await issuer.issue(requests)
             } catch let error as IssueRequestError {
                 throw CLIError("cannot issue: \(error)")
+            } catch IssueError.duplicateReferences(let positions) {
+                for position in positions {
+                    printError("\(fromCSV ?? "request"): line \(lines?[position] ?? 0), column reference: already issued")
+                }
+                throw CLIError("\(positions.count) reference(s) already issued; nothing was issued")
             }
             let formatter = ISO8601DateFormatter()
             switch format {
@@ -70,9 +98,11 @@ struct IssueCommand: AsyncParsableCommand {
             case .csv:
                 var output = ""
                 let writer = try CSVWriter { output += $0 }
-                try writer.header(["token", "url", "expiresAt"])
-                for invitation in issued {
-                    try writer.row([.text(invitation.token.value), .text(invitation.url.absoluteString), .text(formatter.string(from: invitation.expiresAt))])
+                // Bulk output names each row's input line, so the case system can match links to services.
+                try writer.header((lines == nil ? [] : ["line"]) + ["token", "url", "expiresAt"])
+                for (index, invitation) in issued.enumerated() {
+                    let line: [CSVWriter.Cell] = lines.map { [.integer($0[index])] } ?? []
+                    try writer.row(line + [.text(invitation.token.value), .text(invitation.url.absoluteString), .text(formatter.string(from: invitation.expiresAt))])
                 }
                 FileHandle.standardOutput.write(Data(output.utf8))
             case .text:
