@@ -43,6 +43,11 @@ let package = Package(
         ),
         // Synthetic data for demonstrations and benchmarks: deterministic for a seed.
         .target(name: "RidaDemo", dependencies: ["RidaCore"], swiftSettings: swiftSettings),
+        // libqrencode and zlib, from Debian's libqrencode-dev and zlib1g-dev.
+        .systemLibrary(
+            name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev", "zlib1g-dev"])]),
+        // QR codes for survey links, as SVG and PNG.
+        .target(name: "RidaQRCode", dependencies: ["CQRencode"], swiftSettings: swiftSettings),
         // Pure statistics.
         .target(name: "RidaStats", swiftSettings: swiftSettings),
         // Embedded store (SQLite through GRDB) behind the domain's storage protocols.
@@ -77,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "rida",
             dependencies: [
-                "RidaCore", "RidaSeeds", "RidaDemo", "RidaStore", "RidaAnalytics", "RidaReports", "RidaServer",
+                "RidaCore", "RidaSeeds", "RidaDemo", "RidaStore", "RidaAnalytics", "RidaReports", "RidaServer", "RidaQRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -88,6 +93,7 @@ let package = Package(
         ),
         .testTarget(name: "RidaCoreTests", dependencies: ["RidaCore"], swiftSettings: swiftSettings),
         .testTarget(name: "RidaSeedsTests", dependencies: ["RidaSeeds", "RidaCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "RidaQRCodeTests", dependencies: ["RidaQRCode"], swiftSettings: swiftSettings),
         .testTarget(name: "RidaDemoTests", dependencies: ["RidaDemo", "RidaCore", "RidaSeeds"], swiftSettings: swiftSettings),
         .testTarget(
             name: "RidaStatsTests", dependencies: ["RidaStats"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RidaCore
+import RidaQRCode
 import RidaReports
 import RidaStore
 
@@ -35,6 +36,10 @@ struct IssueCommand: AsyncParsableCommand {
         @Option(help: "How many invitations.") var count: Int = 1
         @Option(name: .customLong("expires-in-days"), help: "Days each link stays valid.") var expiresInDays: Int = InvitationIssuer.defaultLifetimeDays
         @Option(help: "Output format: json, csv or text.") var format: Format = .json
+        @Option(
+            name: .customLong("qr-dir"),
+            help: ArgumentHelp("Also write a QR code of each link to this directory, as TOKEN.svg and TOKEN.png.", valueName: "dir"))
+        var qrDir: String?
         @Option(
             name: .customLong("base-url"), help: ArgumentHelp("Public address links are built from.", valueName: "url"))
         var baseURL: String = ProcessInfo.processInfo.environment["RIDA_BASE_URL"] ?? "http://127.0.0.1:8080"
@@ -79,6 +84,9 @@ struct IssueCommand: AsyncParsableCommand {
                 }
                 throw CLIError("\(positions.count) reference(s) already issued; nothing was issued")
             }
+            if let qrDir {
+                try IssueCommand.writeQRCodes(issued, to: URL(fileURLWithPath: qrDir))
+            }
             let formatter = ISO8601DateFormatter()
             switch format {
             case .json:
@@ -108,6 +116,16 @@ struct IssueCommand: AsyncParsableCommand {
             case .text:
                 for invitation in issued { say("\(invitation.url.absoluteString)  (until \(formatter.string(from: invitation.expiresAt)))") }
             }
+        }
+    }
+
+    static func writeQRCodes(_ issued: [IssuedInvitation], to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        for invitation in issued {
+            let code = try QRCode(invitation.url.absoluteString)
+            let base = directory.appendingPathComponent(invitation.token.value)
+            try Data(code.svg().utf8).write(to: base.appendingPathExtension("svg"))
+            try code.png().write(to: base.appendingPathExtension("png"))
         }
     }
 

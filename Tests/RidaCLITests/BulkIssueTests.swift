@@ -60,3 +60,20 @@ extension CommandLineTests {
         #expect(try await queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM invitation") } == 0)
     }
 }
+
+extension CommandLineTests {
+    @Test func qrCodesAreWrittenForEveryLink() async throws {
+        let directory = try temporaryDirectory()
+        let db = directory.appendingPathComponent("rida.sqlite").path
+        let qr = directory.appendingPathComponent("qr")
+        let result = try await rida(
+            ["issue", "--db", db, "--seeds", shippedSeeds.path, "--department", "gift-distribution", "--channel", "office", "--count", "2",
+             "--format", "text", "--qr-dir", qr.path, "--base-url", "https://s.example.org"])
+        #expect(result.status == 0, "\(result.error)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: qr.path).sorted()
+        #expect(files.count == 4)
+        let token = try #require(files.first?.split(separator: ".").first)
+        #expect(files.contains("\(token).png") && files.contains("\(token).svg"))
+        #expect(result.output.contains("https://s.example.org/s/\(token)"))
+    }
+}
