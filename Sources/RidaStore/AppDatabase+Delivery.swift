@@ -33,7 +33,10 @@ extension AppDatabase: SurveyStore {
     }
 
     public func invitation(tokenHash: Data, at date: Date) async throws -> InvitationDetails? {
-        let row = try await writer.read { db in
+        struct Found: Sendable {
+            var unit: ServiceUnit, locale: String, questionnaireID: Int64, expiresAt: Int64, used: Bool, revoked: Bool
+        }
+        let found = try await read { db -> Found? in
             try Row.fetchOne(
                 db,
                 sql: """
@@ -46,24 +49,26 @@ extension AppDatabase: SurveyStore {
                     LEFT JOIN segment ON segment.id = invitation.segment_id
                     LEFT JOIN service ON service.id = invitation.service_id
                     WHERE invitation.token_hash = ?
-                    """, arguments: [tokenHash])
+                    """, arguments: [tokenHash]
+            ).map { row in
+                Found(
+                    unit: ServiceUnit(department: row["department"], channel: row["channel"], segment: row["segment"], service: row["service"]),
+                    locale: row["locale"], questionnaireID: row["questionnaire_version_id"], expiresAt: row["expires_at"],
+                    used: row["used_at"] as Int64? != nil, revoked: row["revoked_at"] as Int64? != nil)
+            }
         }
-        guard let row else { return nil }
-        let expiresAt: Int64 = row["expires_at"]
+        guard let found else { return nil }
         let state: InvitationState =
-            if row["used_at"] as Int64? != nil { .used } else if row["revoked_at"] as Int64? != nil { .revoked } else if expiresAt
-            <= Timestamp.seconds(date)
-            { .expired } else { .open }
+            if found.used { .used } else if found.revoked { .revoked } else if found.expiresAt <= Timestamp.seconds(date) { .expired } else { .open }
         return InvitationDetails(
-            unit: ServiceUnit(department: row["department"], channel: row["channel"], segment: row["segment"], service: row["service"]),
-            locale: row["locale"], questionnaire: try await questionnaire(id: row["questionnaire_version_id"]), state: state,
-            expiresAt: Date(timeIntervalSince1970: TimeInterval(expiresAt)))
+            unit: found.unit, locale: found.locale, questionnaire: try await questionnaire(id: found.questionnaireID), state: state,
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(found.expiresAt)))
     }
 
     /// A stored questionnaire version (its structure never changes, so it is kept once read).
     func questionnaire(id: Int64) async throws -> Questionnaire {
         if let cached = questionnaireCache.withLock({ $0[id] }) { return cached }
-        let definition = try await writer.read { db in
+        let definition = try await read { db in
             try String.fetchOne(db, sql: "SELECT definition FROM questionnaire_version WHERE id = ?", arguments: [id])
         }
         guard let definition else { throw StoreError.unknownReference(kind: "questionnaire version", id: "\(id)") }
@@ -147,7 +152,7 @@ extension AppDatabase: APIKeyStore {
     }
 
     public func listKeys() async throws -> [APIKey] {
-        try await writer.read { db in
+        try await read { db in
             try Row.fetchAll(db, sql: "SELECT name, role, created_at, last_used_at, revoked_at FROM api_key ORDER BY name").map(Self.apiKey)
         }
     }

@@ -4,11 +4,11 @@ import RidaCore
 
 extension AppDatabase: StoreStatusReader {
     public func ping() async throws {
-        _ = try await writer.read { try Int.fetchOne($0, sql: "SELECT 1") }
+        _ = try await read { try Int.fetchOne($0, sql: "SELECT 1") }
     }
 
     public func counts() async throws -> StoreCounts {
-        try await writer.read { db in
+        try await read { db in
             StoreCounts(
                 invitations: try Int.fetchOne(db, sql: "SELECT count(*) FROM invitation") ?? 0,
                 usedInvitations: try Int.fetchOne(db, sql: "SELECT count(*) FROM invitation WHERE used_at IS NOT NULL") ?? 0,
@@ -24,7 +24,7 @@ extension AppDatabase: StoreStatusReader {
         // so the zone's standard offset is used (exact for zones without daylight saving,
         // such as Asia/Riyadh).
         let offset = settings.timeZone.secondsFromGMT()
-        return try await writer.read { db in
+        return try await read { db in
             var volumes: [String: MonthlyVolume] = [:]
             let invitationRows = try Row.fetchAll(
                 db,

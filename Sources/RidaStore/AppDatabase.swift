@@ -44,6 +44,8 @@ public struct DatabaseSettings: Sendable, Hashable {
 public final class AppDatabase: Sendable {
     public let writer: any DatabaseWriter
     public let settings: DatabaseSettings
+    static let readerCount = 8
+    let readGate = ReadGate(permits: AppDatabase.readerCount)
     /// Questionnaire versions by id, as read from the database.
     let questionnaireCache = Mutex<[Int64: Questionnaire]>([:])
 
@@ -52,6 +54,7 @@ public final class AppDatabase: Sendable {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(settings.busyTimeout)
+        configuration.maximumReaderCount = AppDatabase.readerCount
         let synchronous = settings.synchronous
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.pragmaValue)")
@@ -80,6 +83,19 @@ public final class AppDatabase: Sendable {
             throw StoreError.newerSchema
         }
         try migrator.migrate(writer)
+    }
+
+    /// A read transaction, through the gate that keeps waiting for a reader off GRDB's threads.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        await readGate.acquire()
+        do {
+            let value = try await writer.read(body)
+            await readGate.release()
+            return value
+        } catch {
+            await readGate.release()
+            throw error
+        }
     }
 
     /// Names of all migrations, in order.
