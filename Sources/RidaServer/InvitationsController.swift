@@ -16,15 +16,6 @@ struct InvitationsController {
 
     let keys: any APIKeyStore
 
-    struct IssuedBody: Encodable {
-        struct Item: Encodable {
-            var token: String
-            var url: String
-            var expiresAt: String
-        }
-        var invitations: [Item]
-    }
-
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.body.collect(upTo: 64 * 1024)
         let issue: IssueRequest
@@ -41,14 +32,9 @@ struct InvitationsController {
         } catch IssueError.duplicateReferences {
             return APIError.response(.conflict, code: "duplicate_reference", message: "an invitation was already issued for this reference")
         }
-        let formatter = ISO8601DateFormatter()
-        let payload = IssuedBody(
-            invitations: issued.map { .init(token: $0.token.value, url: $0.url.absoluteString, expiresAt: formatter.string(from: $0.expiresAt)) })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
         return Response(
             status: .created, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encoder.encode(payload))))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: try IssuedInvitation.json(issued))))
     }
 }
 

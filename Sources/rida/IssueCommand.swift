@@ -90,19 +90,7 @@ struct IssueCommand: AsyncParsableCommand {
             let formatter = ISO8601DateFormatter()
             switch format {
             case .json:
-                struct Body: Encodable {
-                    struct Item: Encodable {
-                        var token: String
-                        var url: String
-                        var expiresAt: String
-                    }
-                    var invitations: [Item]
-                }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.withoutEscapingSlashes, .prettyPrinted, .sortedKeys]
-                let body = Body(
-                    invitations: issued.map { .init(token: $0.token.value, url: $0.url.absoluteString, expiresAt: formatter.string(from: $0.expiresAt)) })
-                say(String(decoding: try encoder.encode(body), as: UTF8.self))
+                say(String(decoding: try IssuedInvitation.json(issued, pretty: true), as: UTF8.self))
             case .csv:
                 var output = ""
                 let writer = try CSVWriter { output += $0 }

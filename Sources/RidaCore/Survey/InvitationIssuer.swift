@@ -37,6 +37,26 @@ public struct IssuedInvitation: Hashable, Sendable {
     public var expiresAt: Date
 }
 
+extension IssuedInvitation {
+    /// `{"invitations":[{"token":…, "url":…, "expiresAt":…}]}`, as the CLI prints it and the API returns it.
+    public static func json(_ issued: [IssuedInvitation], pretty: Bool = false) throws -> Data {
+        struct Body: Encodable {
+            struct Item: Encodable {
+                var token: String
+                var url: String
+                var expiresAt: String
+            }
+            var invitations: [Item]
+        }
+        let formatter = ISO8601DateFormatter()
+        let body = Body(
+            invitations: issued.map { .init(token: $0.token.value, url: $0.url.absoluteString, expiresAt: formatter.string(from: $0.expiresAt)) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.withoutEscapingSlashes, .prettyPrinted, .sortedKeys] : [.withoutEscapingSlashes]
+        return try encoder.encode(body)
+    }
+}
+
 /// Why a request cannot be issued; `field` names the offending input.
 public struct IssueRequestError: Error, Hashable, Sendable, CustomStringConvertible {
     public var field: String
