@@ -47,36 +47,46 @@ extension CommandLineTests {
     }
 }
 
-/// Starts `rida serve` on a free port and waits for its address line.
-func startServer(db: String) async throws -> (process: Process, port: Int) {
+/// A running `rida serve`, with what it printed up to its address line.
+struct RunningServer {
+    var process: Process
+    var port: Int
+    var output: String
+    var reader: FileHandle
+}
+
+/// Starts `rida serve` on a free port (with `arguments` added) and waits for its address line.
+func startServer(db: String, arguments: [String] = []) async throws -> RunningServer {
     let process = Process()
     process.executableURL = ridaExecutable
-    process.arguments = [
-        "serve", "--port", "0", "--db", db, "--seeds", shippedSeeds.path, "--templates", packageRoot.appendingPathComponent("Templates").path,
-    ]
+    process.arguments =
+        [
+            "serve", "--port", "0", "--db", db, "--seeds", shippedSeeds.path, "--templates",
+            packageRoot.appendingPathComponent("Templates").path,
+        ] + arguments
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice
     try process.run()
     let reader = output.fileHandleForReading
-    let port = try await offPool { () -> Int? in
+    let (text, port) = try await offPool { () -> (String, Int?) in
         var text = ""
-        let deadline = Date().addingTimeInterval(60)
+        let deadline = Date().addingTimeInterval(120)
         while Date() < deadline {
             let data = reader.availableData
-            if data.isEmpty { return nil }
+            if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)
             if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                return Int(text[range].split(separator: ":").last!)
+                return (text, Int(text[range].split(separator: ":").last!))
             }
         }
-        return nil
+        return (text, nil)
     }
     guard let port else {
         process.terminate()
-        throw CLITestError("the server did not start")
+        throw CLITestError("the server did not start: \(text)")
     }
-    return (process, port)
+    return RunningServer(process: process, port: port, output: text, reader: reader)
 }
 
 struct CLITestError: Error, CustomStringConvertible {

@@ -13,32 +13,12 @@ extension CommandLineTests {
     @Test func serveDemoAnswersHealthAndHoldsAYearOfData() async throws {
         let directory = try temporaryDirectory()
         let db = directory.appendingPathComponent("rida.sqlite").path
-        let process = Process()
-        process.executableURL = ridaExecutable
-        process.arguments = ["serve", "--demo", "--demo-responses", "6000", "--port", "0", "--db", db, "--seeds", shippedSeeds.path, "--templates", packageRoot.appendingPathComponent("Templates").path]
-        process.currentDirectoryURL = directory
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let server = try await startServer(db: db, arguments: ["--demo", "--demo-responses", "6000"])
+        let process = server.process
         defer { if process.isRunning { process.terminate() } }
-
-        // Wait for the line that names the port.
-        let reader = output.fileHandleForReading
-        var (text, port) = try await offPool { () -> (String, Int?) in
-            var text = ""
-            let deadline = Date().addingTimeInterval(120)
-            while Date() < deadline {
-                let data = reader.availableData
-                if data.isEmpty { break }
-                text += String(decoding: data, as: UTF8.self)
-                if let range = text.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                    return (text, Int(text[range].split(separator: ":").last!))
-                }
-            }
-            return (text, nil)
-        }
-        let listening = try #require(port, "no address printed: \(text)")
+        let reader = server.reader
+        var text = server.output
+        let listening = server.port
         #expect(text.contains("Wrote 6000 responses"))
         // It prints a working survey link.
         let linkRange = try #require(text.range(of: #"Survey link \(one use\): (\S+)"#, options: .regularExpression))
