@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import RidaCore
 import RidaReports
+import Synchronization
 
 /// The beneficiary's pages: the questionnaire, its submission, the thank-you page, and a clear
 /// page in their language for every other case.
@@ -12,6 +13,9 @@ struct SurveyController {
     let store: any SurveyStore
     let templates: TemplateLibrary
     let limiter: UnknownTokenLimiter
+    /// The blank form of each questionnaire version in each language. It holds nothing of the
+    /// invitation (the form posts to its own address), so it is rendered once and reused.
+    let blankForms = BlankFormCache()
     static let maximumBody = 64 * 1024
     static let maximumFields = 64
 
@@ -36,57 +40,69 @@ struct SurveyController {
         guard let invitation, token != nil else { return notFound(request) }
         let language = negotiate(request, invitation: invitation)
         switch invitation.state {
-        case .open: return render(.form(invitation, language: language, values: [:], errors: [:]), status: .ok)
+        case .open:
+            let questionnaire = invitation.questionnaire
+            let page = blankForms.page(questionnaire: questionnaire.key, version: questionnaire.version, language: language) {
+                ByteBuffer(string: templates.render(formModel(invitation, language, [:], [:]), template: "survey/form"))
+            }
+            return htmlResponse(page, status: .ok)
         case .used, .expired, .revoked: return gone(language, invitation)
         }
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (found, parsed, early) = try await resolve(request, context)
-        if let early { return early }
-        guard let invitation = found, let token = parsed else { return notFound(request) }
-        var language = negotiate(request, invitation: invitation)
-        switch invitation.state {
-        case .used: return redirectToThanks(token, language)
-        case .expired, .revoked: return gone(language, invitation)
-        case .open: break
+        if let blocked = blockedClient(request, context) { return blocked }
+        guard let raw = context.parameters.get("token"), let token = InvitationToken(parsing: raw) else {
+            limiter.recordFailure(context.clientKey)
+            return notFound(request)
         }
+        // Until the invitation is known, problems with the body are told in the negotiated language.
+        let fallback = negotiate(request, invitation: nil)
+        let allLanguages = configuration.languages.map(\.code)
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
-            return render(.message(.unavailableTitle, .badRequestBody, language: language, languages: invitation.questionnaire.languages), status: .badRequest)
+            return render(.message(.unavailableTitle, .badRequestBody, language: fallback, languages: allLanguages), status: .badRequest)
         }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: Self.maximumBody)
         } catch {
-            return render(.message(.unavailableTitle, .tooLargeBody, language: language, languages: invitation.questionnaire.languages), status: .contentTooLarge)
+            return render(.message(.unavailableTitle, .tooLargeBody, language: fallback, languages: allLanguages), status: .contentTooLarge)
         }
         guard let fields = FormDecoding.decode(body.readableBytesView) else {
-            return render(.message(.unavailableTitle, .badRequestBody, language: language, languages: invitation.questionnaire.languages), status: .badRequest)
+            return render(.message(.unavailableTitle, .badRequestBody, language: fallback, languages: allLanguages), status: .badRequest)
         }
         guard fields.count <= Self.maximumFields else {
-            return render(.message(.unavailableTitle, .tooLargeBody, language: language, languages: invitation.questionnaire.languages), status: .contentTooLarge)
+            return render(.message(.unavailableTitle, .tooLargeBody, language: fallback, languages: allLanguages), status: .contentTooLarge)
         }
-        if let chosen = fields["lang"]?.last, invitation.questionnaire.languages.contains(chosen) { language = chosen }
-        switch SubmissionValidator(questionnaire: invitation.questionnaire).validate(fields) {
-        case .failure(let errors):
-            return render(.form(invitation, language: language, values: fields, errors: errors.fields), status: .unprocessableContent)
-        case .success(let submission):
-            let outcome: SubmissionOutcome
-            do {
-                outcome = try await store.submit(tokenHash: token.hash, submission: submission, locale: language, at: Date())
-            } catch {
-                context.logger.error("submission not stored", metadata: ["error": "\(String(describing: type(of: error)))"])
-                return render(.message(.unavailableTitle, .unavailableBody, language: language, languages: invitation.questionnaire.languages), status: .serviceUnavailable)
+        // The form's own language field wins; then the usual negotiation for this invitation.
+        let language: @Sendable (InvitationDetails) -> String = { [self] invitation in
+            if let chosen = fields["lang"]?.last, invitation.questionnaire.languages.contains(chosen) { return chosen }
+            return negotiate(request, invitation: invitation)
+        }
+        let submission = SubmissionRequest(
+            validate: { SubmissionValidator(questionnaire: $0.questionnaire).validate(fields) }, language: language)
+        let outcome: SubmissionOutcome
+        do {
+            outcome = try await store.submit(tokenHash: token.hash, submission, at: Date())
+        } catch {
+            context.logger.error("submission not stored", metadata: ["error": "\(String(describing: type(of: error)))"])
+            return render(.message(.unavailableTitle, .unavailableBody, language: fallback, languages: allLanguages), status: .serviceUnavailable)
+        }
+        switch outcome {
+        case .stored(let invitation):
+            context.logger.info("response stored", metadata: ["department": "\(invitation.unit.department)", "channel": "\(invitation.unit.channel)"])
+            return redirectToThanks(token, language(invitation))
+        case .invalid(let invitation, let errors):
+            return render(.form(invitation, language: language(invitation), values: fields, errors: errors.fields), status: .unprocessableContent)
+        case .closed(let invitation):
+            switch invitation.state {
+            case .used, .open: return redirectToThanks(token, language(invitation))
+            case .expired, .revoked: return gone(language(invitation), invitation)
             }
-            switch outcome {
-            case .stored:
-                context.logger.info("response stored", metadata: ["department": "\(invitation.unit.department)", "channel": "\(invitation.unit.channel)"])
-                return redirectToThanks(token, language)
-            case .alreadyUsed: return redirectToThanks(token, language)
-            case .expired, .revoked: return gone(language, invitation)
-            case .notFound: return notFound(request)
-            }
+        case .notFound:
+            limiter.recordFailure(context.clientKey)
+            return notFound(request)
         }
     }
 
@@ -109,13 +125,7 @@ struct SurveyController {
     /// The invitation for the request's token; or an early response (429) when the client is
     /// blocked; unknown or malformed tokens count against the client.
     private func resolve(_ request: Request, _ context: AppRequestContext) async throws -> (InvitationDetails?, InvitationToken?, Response?) {
-        if let wait = limiter.retryAfter(context.clientKey) {
-            let language = negotiate(request, invitation: nil)
-            var response = render(
-                .message(.tooManyTitle, .tooManyBody, language: language, languages: configuration.languages.map(\.code)), status: .tooManyRequests)
-            response.headers[.retryAfter] = String(wait)
-            return (nil, nil, response)
-        }
+        if let blocked = blockedClient(request, context) { return (nil, nil, blocked) }
         guard let raw = context.parameters.get("token"), let token = InvitationToken(parsing: raw) else {
             limiter.recordFailure(context.clientKey)
             return (nil, nil, nil)
@@ -132,6 +142,16 @@ struct SurveyController {
         }
         if invitation == nil { limiter.recordFailure(context.clientKey) }
         return (invitation, token, nil)
+    }
+
+    /// A 429 page when the client has tried too many unknown tokens.
+    private func blockedClient(_ request: Request, _ context: AppRequestContext) -> Response? {
+        guard let wait = limiter.retryAfter(context.clientKey) else { return nil }
+        let language = negotiate(request, invitation: nil)
+        var response = render(
+            .message(.tooManyTitle, .tooManyBody, language: language, languages: configuration.languages.map(\.code)), status: .tooManyRequests)
+        response.headers[.retryAfter] = String(wait)
+        return response
     }
 
     /// `?lang=`, else the invitation's locale, else `Accept-Language`, else the default (Arabic).
@@ -188,10 +208,14 @@ struct SurveyController {
         case .form(let invitation, let language, let values, let errors):
             html = templates.render(formModel(invitation, language, values, errors), template: "survey/form")
         }
-        return Response(
+        return htmlResponse(ByteBuffer(string: html), status: status)
+    }
+
+    private func htmlResponse(_ page: ByteBuffer, status: HTTPResponse.Status) -> Response {
+        Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+            body: ResponseBody(byteBuffer: page))
     }
 
     private func formModel(_ invitation: InvitationDetails, _ language: String, _ values: [String: [String]], _ errors: [String: FieldError])
@@ -265,6 +289,20 @@ struct SurveyController {
             "hasErrors": !errors.isEmpty, "errorSummary": text(.surveyErrorSummary, language), "items": items,
             "submit": text(.surveySubmit, language), "action": "?lang=\(language)",
         ]
+    }
+}
+
+/// Rendered blank forms by questionnaire version and language. A version's structure never
+/// changes and its wording is read once at start-up, like the store's own questionnaire cache.
+final class BlankFormCache: Sendable {
+    private let pages = Mutex<[String: ByteBuffer]>([:])
+
+    func page(questionnaire: String, version: Int, language: String, render: () -> ByteBuffer) -> ByteBuffer {
+        let key = "\(questionnaire)\u{1F}\(version)\u{1F}\(language)"
+        if let page = pages.withLock({ $0[key] }) { return page }
+        let page = render()
+        pages.withLock { $0[key] = page }
+        return page
     }
 }
 

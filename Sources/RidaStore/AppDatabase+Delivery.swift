@@ -33,12 +33,13 @@ extension AppDatabase: SurveyStore {
     }
 
     public func invitation(tokenHash: Data, at date: Date) async throws -> InvitationDetails? {
-        struct Found: Sendable {
-            var unit: ServiceUnit, locale: String, questionnaireID: Int64, expiresAt: Int64, used: Bool, revoked: Bool
-        }
-        let found = try await read { db -> Found? in
-            try Row.fetchOne(
-                db,
+        try await read { db in try self.invitation(db, tokenHash: tokenHash, at: date) }
+    }
+
+    /// The invitation with this token hash, with its pinned questionnaire and where it stands.
+    func invitation(_ db: Database, tokenHash: Data, at date: Date) throws -> InvitationDetails? {
+        let row = try Row.fetchOne(
+            db.cachedStatement(
                 sql: """
                     SELECT department.code AS department, channel.code AS channel, segment.code AS segment,
                         service.code AS service, invitation.locale, invitation.questionnaire_version_id,
@@ -49,95 +50,104 @@ extension AppDatabase: SurveyStore {
                     LEFT JOIN segment ON segment.id = invitation.segment_id
                     LEFT JOIN service ON service.id = invitation.service_id
                     WHERE invitation.token_hash = ?
-                    """, arguments: [tokenHash]
-            ).map { row in
-                Found(
-                    unit: ServiceUnit(department: row["department"], channel: row["channel"], segment: row["segment"], service: row["service"]),
-                    locale: row["locale"], questionnaireID: row["questionnaire_version_id"], expiresAt: row["expires_at"],
-                    used: row["used_at"] as Int64? != nil, revoked: row["revoked_at"] as Int64? != nil)
-            }
-        }
-        guard let found else { return nil }
+                    """), arguments: [tokenHash])
+        guard let row else { return nil }
+        let expiresAt: Int64 = row["expires_at"]
         let state: InvitationState =
-            if found.used { .used } else if found.revoked { .revoked } else if found.expiresAt <= Timestamp.seconds(date) { .expired } else { .open }
+            if row["used_at"] as Int64? != nil { .used }
+            else if row["revoked_at"] as Int64? != nil { .revoked }
+            else if expiresAt <= Timestamp.seconds(date) { .expired }
+            else { .open }
         return InvitationDetails(
-            unit: found.unit, locale: found.locale, questionnaire: try await questionnaire(id: found.questionnaireID), state: state,
-            expiresAt: Date(timeIntervalSince1970: TimeInterval(found.expiresAt)))
+            unit: ServiceUnit(department: row["department"], channel: row["channel"], segment: row["segment"], service: row["service"]),
+            locale: row["locale"], questionnaire: try questionnaire(db, id: row["questionnaire_version_id"]), state: state,
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(expiresAt)))
     }
 
     /// A stored questionnaire version (its structure never changes, so it is kept once read).
-    func questionnaire(id: Int64) async throws -> Questionnaire {
+    func questionnaire(_ db: Database, id: Int64) throws -> Questionnaire {
         if let cached = questionnaireCache.withLock({ $0[id] }) { return cached }
-        let definition = try await read { db in
-            try String.fetchOne(db, sql: "SELECT definition FROM questionnaire_version WHERE id = ?", arguments: [id])
-        }
-        guard let definition else { throw StoreError.unknownReference(kind: "questionnaire version", id: "\(id)") }
+        guard
+            let definition = try String.fetchOne(
+                db.cachedStatement(sql: "SELECT definition FROM questionnaire_version WHERE id = ?"), arguments: [id])
+        else { throw StoreError.unknownReference(kind: "questionnaire version", id: "\(id)") }
         let questionnaire = try JSONDecoder().decode(Questionnaire.self, from: Data(definition.utf8))
         questionnaireCache.withLock { $0[id] = questionnaire }
         return questionnaire
     }
 
-    public func submit(tokenHash: Data, submission: ValidatedSubmission, locale: String, at date: Date) async throws -> SubmissionOutcome {
+    public func submit(tokenHash: Data, _ request: SubmissionRequest, at date: Date) async throws -> SubmissionOutcome {
         let now = Timestamp.seconds(date)
         let day = CalendarDay(date, in: settings.timeZone).description
-        return try await writer.write { db in
+        return try await submissions.run { db in
+            guard let details = try self.invitation(db, tokenHash: tokenHash, at: date) else { return .notFound }
+            guard details.state == .open else { return .closed(details) }
+            let submission: ValidatedSubmission
+            switch request.validate(details) {
+            case .failure(let errors): return .invalid(details, errors)
+            case .success(let valid): submission = valid
+            }
             // The guard: only an unused, unrevoked, unexpired invitation changes, and exactly once.
             let claimed = try Row.fetchOne(
-                db,
-                sql: """
-                    UPDATE invitation SET used_at = ?
-                    WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?
-                    RETURNING department_id, channel_id, segment_id, service_id, questionnaire_version_id
-                    """, arguments: [now, tokenHash, now])
-            guard let claimed, db.changesCount == 1 else {
-                guard let row = try Row.fetchOne(
-                    db, sql: "SELECT used_at, revoked_at FROM invitation WHERE token_hash = ?", arguments: [tokenHash])
-                else { return .notFound }
-                if row["used_at"] as Int64? != nil { return .alreadyUsed }
-                if row["revoked_at"] as Int64? != nil { return .revoked }
-                return .expired
-            }
-            var generator = SystemRandomNumberGenerator()
-            var id = SurveyResponse.randomID(using: &generator)
-            while try Bool.fetchOne(db, sql: "SELECT 1 FROM response WHERE id = ?", arguments: [id]) ?? false {
-                id = SurveyResponse.randomID(using: &generator)
-            }
-            let dimensions: [DatabaseValue] = ["department_id", "channel_id", "segment_id", "service_id"].map { claimed[$0] }
-            try db.execute(
-                sql: """
-                    INSERT INTO response (id, day, department_id, channel_id, segment_id, service_id, locale,
-                        questionnaire_version_id, source)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'invitation')
-                    """,
-                arguments: StatementArguments([id.databaseValue, day.databaseValue] + dimensions + [locale.databaseValue, claimed["questionnaire_version_id"]]))
-            for answer in submission.answers {
-                switch answer.value {
-                case .value(let value):
-                    try db.execute(
-                        sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (?, ?, ?, 0)",
-                        arguments: [id, answer.item, value])
-                case .notApplicable:
-                    try db.execute(
-                        sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (?, ?, NULL, 1)", arguments: [id, answer.item])
-                }
-            }
-            for text in submission.texts {
-                try db.execute(sql: "INSERT INTO response_text (response_id, item, body) VALUES (?, ?, ?)", arguments: [id, text.item, text.text])
-            }
-            if let contact = submission.contact {
-                var scores: [String: String] = [:]
-                for answer in submission.answers {
-                    if case .value(let value) = answer.value { scores[answer.item] = String(value) } else { scores[answer.item] = "na" }
-                }
-                try db.execute(
+                db.cachedStatement(
                     sql: """
-                        INSERT INTO follow_up (day, department_id, channel_id, segment_id, service_id, locale, scores, phone, email)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: StatementArguments(
-                        [day.databaseValue] + dimensions + [locale.databaseValue, Self.json(scores).databaseValue, contact.phone.databaseValue, contact.email.databaseValue]))
+                        UPDATE invitation SET used_at = ?
+                        WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?
+                        RETURNING department_id, channel_id, segment_id, service_id, questionnaire_version_id
+                        """), arguments: [now, tokenHash, now])
+            guard let claimed, db.changesCount == 1 else {
+                // Unreachable while this transaction holds the writer; kept as the last guard.
+                return .closed(InvitationDetails(
+                    unit: details.unit, locale: details.locale, questionnaire: details.questionnaire, state: .used, expiresAt: details.expiresAt))
             }
-            return .stored
+            try Self.insertResponse(db, submission, claimed: claimed, day: day, locale: request.language(details))
+            return .stored(details)
+        }
+    }
+
+    /// The response, its answers and texts, and the follow-up request if one was made.
+    private static func insertResponse(_ db: Database, _ submission: ValidatedSubmission, claimed: Row, day: String, locale: String) throws {
+        var generator = SystemRandomNumberGenerator()
+        var id = SurveyResponse.randomID(using: &generator)
+        while try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM response WHERE id = ?"), arguments: [id]) ?? false {
+            id = SurveyResponse.randomID(using: &generator)
+        }
+        let dimensions: [DatabaseValue] = ["department_id", "channel_id", "segment_id", "service_id"].map { claimed[$0] }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO response (id, day, department_id, channel_id, segment_id, service_id, locale,
+                    questionnaire_version_id, source)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'invitation')
+                """
+        ).execute(
+            arguments: StatementArguments(
+                [id.databaseValue, day.databaseValue] + dimensions + [locale.databaseValue, claimed["questionnaire_version_id"]]))
+        let answerStatement = try db.cachedStatement(
+            sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (?, ?, ?, ?)")
+        for answer in submission.answers {
+            switch answer.value {
+            case .value(let value): try answerStatement.execute(arguments: [id, answer.item, value, false])
+            case .notApplicable: try answerStatement.execute(arguments: [id, answer.item, nil, true])
+            }
+        }
+        let textStatement = try db.cachedStatement(sql: "INSERT INTO response_text (response_id, item, body) VALUES (?, ?, ?)")
+        for text in submission.texts {
+            try textStatement.execute(arguments: [id, text.item, text.text])
+        }
+        if let contact = submission.contact {
+            var scores: [String: String] = [:]
+            for answer in submission.answers {
+                if case .value(let value) = answer.value { scores[answer.item] = String(value) } else { scores[answer.item] = "na" }
+            }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO follow_up (day, department_id, channel_id, segment_id, service_id, locale, scores, phone, email)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(
+                arguments: StatementArguments(
+                    [day.databaseValue] + dimensions
+                        + [locale.databaseValue, Self.json(scores).databaseValue, contact.phone.databaseValue, contact.email.databaseValue]))
         }
     }
 }

@@ -48,6 +48,8 @@ public final class AppDatabase: Sendable {
     let readGate = ReadGate(permits: AppDatabase.readerCount)
     /// Questionnaire versions by id, as read from the database.
     let questionnaireCache = Mutex<[Int64: Questionnaire]>([:])
+    /// Web submissions, committed together when they arrive together.
+    let submissions: GroupCommit<SubmissionOutcome>
 
     /// Opens (creating if needed) the database at `path`, migrates it, and checks its settings.
     public convenience init(path: String, settings: DatabaseSettings = DatabaseSettings()) throws {
@@ -73,6 +75,7 @@ public final class AppDatabase: Sendable {
     init(writer: any DatabaseWriter, settings: DatabaseSettings) throws {
         self.writer = writer
         self.settings = settings
+        self.submissions = GroupCommit(writer: writer)
         try migrate()
         try verifySettings()
     }

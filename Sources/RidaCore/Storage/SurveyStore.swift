@@ -46,14 +46,29 @@ public struct InvitationDetails: Sendable {
 }
 
 /// What happened to a submission.
-public enum SubmissionOutcome: Hashable, Sendable {
+public enum SubmissionOutcome: Sendable {
     /// Stored, and the invitation marked used, in one transaction.
-    case stored
-    /// The invitation had already been used: nothing stored.
-    case alreadyUsed
-    case expired
-    case revoked
+    case stored(InvitationDetails)
+    /// The answers do not fit the invitation's questionnaire: nothing stored, token not used.
+    case invalid(InvitationDetails, SubmissionErrors)
+    /// The invitation is used, expired or revoked (`state` says which): nothing stored.
+    case closed(InvitationDetails)
     case notFound
+}
+
+/// How a submission is checked and labelled once its invitation is known: the validation
+/// against the pinned questionnaire, and the language the response was given in.
+public struct SubmissionRequest: Sendable {
+    public var validate: @Sendable (InvitationDetails) -> Result<ValidatedSubmission, SubmissionErrors>
+    public var language: @Sendable (InvitationDetails) -> String
+
+    public init(
+        validate: @escaping @Sendable (InvitationDetails) -> Result<ValidatedSubmission, SubmissionErrors>,
+        language: @escaping @Sendable (InvitationDetails) -> String
+    ) {
+        self.validate = validate
+        self.language = language
+    }
 }
 
 /// A new invitation to store: only the hash of its token and of its external reference.
@@ -84,10 +99,10 @@ public protocol SurveyStore: Sendable {
     func issue(_ invitations: [NewInvitation]) async throws
     func revoke(tokenHash: Data, at: Date) async throws -> RevocationOutcome
     func invitation(tokenHash: Data, at: Date) async throws -> InvitationDetails?
-    /// Marks the invitation used only where it is unused, unexpired and not revoked, and stores
-    /// the response (and a follow-up request, when the beneficiary asked for one), in one
-    /// transaction.
-    func submit(tokenHash: Data, submission: ValidatedSubmission, locale: String, at: Date) async throws -> SubmissionOutcome
+    /// In one write transaction: finds the invitation, validates the answers against its pinned
+    /// questionnaire, marks it used only where it is unused, unexpired and not revoked, and
+    /// stores the response (and a follow-up request, when the beneficiary asked for one).
+    func submit(tokenHash: Data, _ request: SubmissionRequest, at: Date) async throws -> SubmissionOutcome
 }
 
 /// API keys, stored hashed.
