@@ -63,7 +63,10 @@ let package = Package(
         // Report rendering: HTML templates, CSV.
         .target(
             name: "RidaReports",
-            dependencies: ["RidaCore", "RidaAnalytics", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: [
+                "RidaCore", "RidaAnalytics", .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // HTTP server.
@@ -110,6 +113,7 @@ let package = Package(
             dependencies: [
                 "RidaServer", "RidaCore", "RidaStore", "RidaSeeds",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

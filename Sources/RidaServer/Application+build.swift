@@ -60,7 +60,7 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies, lim
     -> Router<AppRequestContext>
 {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(styleSources: dependencies.templates.styleSources(of: ["survey/style"])))
     router.addRoutes(HealthController(status: dependencies.status).routes)
     router.addRoutes(
         SurveyController(configuration: dependencies.configuration, store: dependencies.survey, templates: dependencies.templates, limiter: limiter)

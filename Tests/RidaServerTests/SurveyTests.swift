@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import HummingbirdTesting
@@ -61,6 +62,26 @@ func form(_ body: String) -> (HTTPFields, ByteBuffer) {
                 #expect(!html.contains("<script"))
                 #expect(response.headers[.cacheControl] == "no-store")
                 #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+            }
+        }
+    }
+
+    /// The page's one stylesheet is inline; the policy must allow exactly it (by hash), or a
+    /// browser shows the form unstyled.
+    @Test func thePolicyAllowsThePagesOwnStylesheetAndNoOtherInlineStyle() async throws {
+        let fixture = try await SurveyFixture()
+        let token = try await fixture.issue()
+        try await fixture.app.test(.router) { client in
+            try await client.execute(uri: "/s/\(token.value)", method: .get) { response in
+                let html = String(buffer: response.body)
+                let open = try #require(html.range(of: "<style>"))
+                let close = try #require(html.range(of: "</style>", range: open.upperBound..<html.endIndex))
+                let digest = Data(SHA256.hash(data: Data(html[open.upperBound..<close.lowerBound].utf8))).base64EncodedString()
+                let policy = try #require(response.headers[.contentSecurityPolicy])
+                let styleSources = try #require(policy.split(separator: ";").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("style-src") })
+                #expect(styleSources.contains("'sha256-\(digest)'"))
+                #expect(!policy.contains("unsafe-inline") && !policy.contains("unsafe-hashes"))
+                #expect(policy.contains("script-src 'self'"))
             }
         }
     }
