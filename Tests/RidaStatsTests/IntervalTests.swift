@@ -3,29 +3,6 @@ import Testing
 
 @testable import RidaStats
 
-/// Reference values computed with scipy/statsmodels (`Fixtures/statistics-golden.json`).
-struct Golden: Decodable {
-    struct WilsonCase: Decodable {
-        var x: Int
-        var n: Int
-        var confidence: Double
-        var lower: Double
-        var upper: Double
-    }
-
-    var wilson: [WilsonCase]
-
-    static func load() throws -> Golden {
-        let url = try #require(Bundle.module.url(forResource: "Fixtures/statistics-golden", withExtension: "json"))
-        return try JSONDecoder().decode(Golden.self, from: Data(contentsOf: url))
-    }
-}
-
-func expectClose(_ actual: Double, _ expected: Double, relative: Double, sourceLocation: SourceLocation = #_sourceLocation) {
-    let tolerance = max(abs(expected) * relative, relative)
-    #expect(abs(actual - expected) <= tolerance, "\(actual) ≠ \(expected)", sourceLocation: sourceLocation)
-}
-
 @Suite struct NormalTests {
     @Test func criticalValuesMatchTheStatedConstants() {
         expectClose(Normal.criticalValue(confidence: 0.95), 1.959963984540054, relative: 1e-15)
@@ -65,5 +42,75 @@ func expectClose(_ actual: Double, _ expected: Double, relative: Double, sourceL
     @Test func nothingToEstimateWithoutObservations() {
         #expect(Wilson.interval(successes: 0, trials: 0) == nil)
         #expect(Wilson.interval(successes: 3, trials: 2) == nil)
+    }
+}
+
+@Suite struct MeanIntervalTests {
+    @Test(arguments: try Golden.load().meanCI)
+    func matchesTheGoldenValues(example: Golden.MeanCase) throws {
+        let summary = try #require(MeanInterval.studentT(example.values, confidence: example.confidence, scale: 1...5))
+        #expect(summary.count == example.values.count)
+        expectClose(summary.mean, example.mean, relative: Tolerance.closed)
+        expectClose(try #require(summary.standardDeviation), example.sd, relative: Tolerance.closed)
+        let interval = try #require(summary.interval)
+        expectClose(interval.lower, example.lower, relative: Tolerance.quantile)
+        expectClose(interval.upper, example.upper, relative: Tolerance.quantile)
+    }
+
+    @Test func noValuesNoSummary() {
+        #expect(MeanInterval.studentT([]) == nil)
+    }
+
+    @Test func oneValueHasAMeanButNoInterval() throws {
+        let summary = try #require(MeanInterval.studentT([4]))
+        #expect(summary.mean == 4)
+        #expect(summary.standardDeviation == nil)
+        #expect(summary.interval == nil)
+        #expect(MeanInterval.interval(mean: 4, standardDeviation: 1, count: 1) == nil)
+    }
+
+    @Test func intervalIsClampedToTheScale() throws {
+        // 5, 5, 4 on 1–5: x̄ = 4.667, s = 0.577, t(2) = 4.303 → unclamped 3.232…6.101.
+        let unclamped = try #require(MeanInterval.studentT([5, 5, 4]).flatMap(\.interval))
+        #expect(unclamped.upper > 6)
+        let clamped = try #require(MeanInterval.studentT([5, 5, 4], scale: 1...5).flatMap(\.interval))
+        #expect(clamped.upper == 5)
+        expectClose(clamped.lower, unclamped.lower, relative: 1e-15)
+    }
+
+    @Test func constantValuesGiveAZeroWidthInterval() throws {
+        let interval = try #require(MeanInterval.studentT([3, 3, 3, 3]).flatMap(\.interval))
+        #expect(interval.lower == 3 && interval.upper == 3)
+    }
+}
+
+@Suite struct NPSTests {
+    @Test(arguments: try Golden.load().nps)
+    func matchesTheGoldenValues(example: Golden.NPSCase) throws {
+        let summary = try #require(NPS.summary(promoters: example.promoters, passives: example.passives, detractors: example.detractors))
+        expectClose(summary.score, example.nps, relative: Tolerance.closed)
+        expectClose(summary.standardError, example.se, relative: Tolerance.closed)
+        expectClose(summary.interval.lower, example.adjustedWaldLower, relative: Tolerance.closed)
+        expectClose(summary.interval.upper, example.adjustedWaldUpper, relative: Tolerance.closed)
+        #expect(summary.interval.estimate == summary.score)
+    }
+
+    @Test func intervalIsClampedToTheScale() throws {
+        let allDetractors = try #require(NPS.summary(promoters: 0, passives: 0, detractors: 7))
+        #expect(allDetractors.interval.lower == -100)
+        let allPromoters = try #require(NPS.summary(promoters: 2, passives: 0, detractors: 0))
+        #expect(allPromoters.interval.upper == 100)
+        #expect(allPromoters.score == 100)
+    }
+
+    @Test func noResponsesNoScore() {
+        #expect(NPS.summary(promoters: 0, passives: 0, detractors: 0) == nil)
+    }
+
+    @Test func ratingsFallIntoTheirCategories() {
+        #expect((0...6).allSatisfy { NPS.category(rating: $0) == .detractor })
+        #expect(NPS.category(rating: 7) == .passive && NPS.category(rating: 8) == .passive)
+        #expect(NPS.category(rating: 9) == .promoter && NPS.category(rating: 10) == .promoter)
+        #expect(NPS.category(rating: 11) == nil && NPS.category(rating: -1) == nil)
     }
 }
