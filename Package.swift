@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "RidaServer",
             dependencies: [
-                "RidaCore", "RidaAnalytics", "RidaReports",
+                "RidaCore", "RidaStats", "RidaAnalytics", "RidaReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "rida",
             dependencies: [
-                "RidaCore", "RidaSeeds", "RidaDemo", "RidaStore", "RidaAnalytics", "RidaReports", "RidaServer", "RidaQRCode",
+                "RidaCore", "RidaSeeds", "RidaDemo", "RidaStats", "RidaStore", "RidaAnalytics", "RidaReports", "RidaServer", "RidaQRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "RidaServerTests",
             dependencies: [
-                "RidaServer", "RidaCore", "RidaStore", "RidaSeeds",
+                "RidaServer", "RidaCore", "RidaStore", "RidaSeeds", "RidaAnalytics",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import RidaAnalytics
 import RidaCore
 import RidaReports
 
@@ -25,16 +26,22 @@ public struct ServerDependencies: Sendable {
     public var status: any StoreStatusReader
     public var survey: any SurveyStore
     public var keys: any APIKeyStore
+    public var cells: any CellReader
     public var templates: TemplateLibrary
+    /// The organisation's time zone, in which days and periods are counted.
+    public var timeZone: TimeZone
 
     public init(
-        configuration: SeedConfiguration, status: any StoreStatusReader, survey: any SurveyStore, keys: any APIKeyStore, templates: TemplateLibrary
+        configuration: SeedConfiguration, status: any StoreStatusReader, survey: any SurveyStore, keys: any APIKeyStore, cells: any CellReader,
+        templates: TemplateLibrary, timeZone: TimeZone
     ) {
         self.configuration = configuration
         self.status = status
         self.survey = survey
         self.keys = keys
+        self.cells = cells
         self.templates = templates
+        self.timeZone = timeZone
     }
 
     /// Templates every page needs.
@@ -67,5 +74,7 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies, lim
             .routes)
     let issuer = InvitationIssuer(configuration: dependencies.configuration, store: dependencies.survey, baseURL: settings.baseURL)
     router.addRoutes(InvitationsController(issuer: issuer, keys: dependencies.keys).routes)
+    let engine = AnalysisEngine(configuration: dependencies.configuration, timeZone: dependencies.timeZone)
+    router.addRoutes(AnalyticsController(engine: engine, cells: dependencies.cells, keys: dependencies.keys).routes)
     return router
 }

@@ -15,7 +15,7 @@ extension AppDatabase: SurveyStore {
                 if known || !seen.insert(hash).inserted { duplicates.append(position) }
             }
             guard duplicates.isEmpty else { throw IssueError.duplicateReferences(duplicates) }
-            try Self.insert(invitations.map(\.invitation), db, index, referenceHashes: invitations.map(\.referenceHash))
+            try Self.insert(invitations.map(\.invitation), db, index, timeZone: self.settings.timeZone, referenceHashes: invitations.map(\.referenceHash))
         }
     }
 
@@ -78,7 +78,7 @@ extension AppDatabase: SurveyStore {
 
     public func submit(tokenHash: Data, _ request: SubmissionRequest, at date: Date) async throws -> SubmissionOutcome {
         let now = Timestamp.seconds(date)
-        let day = CalendarDay(date, in: settings.timeZone).description
+        let day = CalendarDay(date, in: settings.timeZone)
         return try await submissions.run { db in
             guard let details = try self.invitation(db, tokenHash: tokenHash, at: date) else { return .notFound }
             guard details.state == .open else { return .closed(details) }
@@ -93,14 +93,29 @@ extension AppDatabase: SurveyStore {
                     sql: """
                         UPDATE invitation SET used_at = ?
                         WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?
-                        RETURNING department_id, channel_id, segment_id, service_id, questionnaire_version_id
+                        RETURNING department_id, channel_id, segment_id, service_id, questionnaire_version_id, issued_at
                         """), arguments: [now, tokenHash, now])
             guard let claimed, db.changesCount == 1 else {
                 // Unreachable while this transaction holds the writer; kept as the last guard.
                 return .closed(InvitationDetails(
                     unit: details.unit, locale: details.locale, questionnaire: details.questionnaire, state: .used, expiresAt: details.expiresAt))
             }
-            try Self.insertResponse(db, submission, claimed: claimed, day: day, locale: request.language(details))
+            let locale = request.language(details)
+            try Self.insertResponse(db, submission, claimed: claimed, day: day.description, locale: locale)
+            var cells = CellAccumulator()
+            let department: Int64 = claimed["department_id"], channel: Int64 = claimed["channel_id"]
+            let segment: Int64 = claimed["segment_id"] ?? 0, service: Int64 = claimed["service_id"] ?? 0
+            try cells.addResponse(
+                CellAccumulator.UnitKey(
+                    day: day.daysSinceEpoch, department: department, channel: channel, segment: segment, service: service, locale: locale,
+                    questionnaire: claimed["questionnaire_version_id"]),
+                answers: submission.answers, db)
+            cells.addInvitations(
+                CellAccumulator.InvitationKey(
+                    day: CellAccumulator.day(claimed["issued_at"], self.settings.timeZone), department: department, channel: channel,
+                    segment: segment, service: service),
+                issued: 0, answered: 1)
+            try cells.flush(db)
             return .stored(details)
         }
     }
@@ -127,7 +142,7 @@ extension AppDatabase: SurveyStore {
         for answer in submission.answers {
             switch answer.value {
             case .value(let value): try answerStatement.execute(arguments: [id, answer.item, value, false])
-            case .notApplicable: try answerStatement.execute(arguments: [id, answer.item, nil, true])
+            case .notApplicable: try answerStatement.execute(arguments: [id, answer.item, DatabaseValue.null, true])
             }
         }
         let textStatement = try db.cachedStatement(sql: "INSERT INTO response_text (response_id, item, body) VALUES (?, ?, ?)")

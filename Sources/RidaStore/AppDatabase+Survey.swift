@@ -73,13 +73,16 @@ extension AppDatabase: SurveyBulkWriter {
     public func insert(invitations: [Invitation], responses: [SurveyResponse]) async throws {
         try await writer.write { db in
             let index = try DimensionIndex(db)
-            try Self.insert(invitations, db, index)
+            try Self.insert(invitations, db, index, timeZone: self.settings.timeZone)
             try Self.insert(responses, db, index)
         }
     }
 
-    static func insert(_ invitations: [Invitation], _ db: Database, _ index: DimensionIndex, referenceHashes: [Data?]? = nil) throws {
+    static func insert(
+        _ invitations: [Invitation], _ db: Database, _ index: DimensionIndex, timeZone: TimeZone, referenceHashes: [Data?]? = nil
+    ) throws {
         guard !invitations.isEmpty else { return }
+        var cells = CellAccumulator()
         var statement = try BulkStatement(
             db,
             sql: """
@@ -106,7 +109,13 @@ extension AppDatabase: SurveyBulkWriter {
             statement.bind(invitation.revokedAt.map(Timestamp.seconds))
             if let hash = referenceHashes?[position] { statement.bind([UInt8](hash)) } else { statement.bindNull() }
             try statement.step()
+            cells.addInvitations(
+                CellAccumulator.InvitationKey(
+                    day: CellAccumulator.day(Timestamp.seconds(invitation.issuedAt), timeZone), department: department, channel: channel,
+                    segment: segment ?? 0, service: service ?? 0),
+                issued: 1, answered: invitation.usedAt == nil ? 0 : 1)
         }
+        try cells.flush(db)
     }
 
     static func insert(_ responses: [SurveyResponse], _ db: Database, _ index: DimensionIndex) throws {
@@ -120,10 +129,17 @@ extension AppDatabase: SurveyBulkWriter {
                 """)
         var answerStatement = try BulkStatement(db, sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (?, ?, ?, ?)")
         var textStatement = try BulkStatement(db, sql: "INSERT INTO response_text (response_id, item, body) VALUES (?, ?, ?)")
+        var cells = CellAccumulator()
         // In id order: rows are stored by id, so this fills pages in order (and reveals nothing,
         // the ids being random).
         for response in responses.sorted(by: { $0.id < $1.id }) {
             let (department, channel, segment, service) = try index.resolve(response.unit)
+            let questionnaire = try index.questionnaire(response.questionnaire, response.questionnaireVersion)
+            try cells.addResponse(
+                CellAccumulator.UnitKey(
+                    day: response.day.daysSinceEpoch, department: department, channel: channel, segment: segment ?? 0,
+                    service: service ?? 0, locale: response.locale, questionnaire: questionnaire),
+                answers: response.answers, db)
             responseStatement.bind(response.id)
             responseStatement.bind(response.day.description)
             responseStatement.bind(department)
@@ -131,7 +147,7 @@ extension AppDatabase: SurveyBulkWriter {
             responseStatement.bind(segment)
             responseStatement.bind(service)
             responseStatement.bind(response.locale)
-            responseStatement.bind(try index.questionnaire(response.questionnaire, response.questionnaireVersion))
+            responseStatement.bind(questionnaire)
             responseStatement.bind(response.source.rawValue)
             try responseStatement.step()
             for answer in response.answers {
@@ -154,6 +170,7 @@ extension AppDatabase: SurveyBulkWriter {
                 try textStatement.step()
             }
         }
+        try cells.flush(db)
     }
 }
 

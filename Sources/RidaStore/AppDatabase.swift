@@ -81,7 +81,7 @@ public final class AppDatabase: Sendable {
     }
 
     private func migrate() throws {
-        let migrator = Migrations.migrator
+        let migrator = Migrations.migrator(timeZone: settings.timeZone)
         if try writer.read({ try migrator.hasBeenSuperseded($0) }) {
             throw StoreError.newerSchema
         }
@@ -102,11 +102,11 @@ public final class AppDatabase: Sendable {
     }
 
     /// Names of all migrations, in order.
-    public static var migrationNames: [String] { Migrations.migrator.migrations }
+    public static var migrationNames: [String] { Migrations.migrator().migrations }
 
     /// Migrations applied to this database, in order.
     public func appliedMigrations() throws -> [String] {
-        try writer.read { try Migrations.migrator.appliedMigrations($0) }
+        try writer.read { try Migrations.migrator(timeZone: self.settings.timeZone).appliedMigrations($0) }
     }
 
     /// The connection settings as SQLite reports them.

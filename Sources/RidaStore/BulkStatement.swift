@@ -13,7 +13,9 @@ struct BulkStatement {
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     init(_ db: Database, sql: String) throws {
-        statement = try db.cachedStatement(sql: sql)
+        // Its own statement, not one from the connection's cache: GRDB remembers the arguments it
+        // bound to a cached statement, and bindings made here behind its back would confuse it.
+        statement = try db.makeStatement(sql: sql)
         connection = db.sqliteConnection!
     }
 

@@ -1,15 +1,18 @@
+import Foundation
 import GRDB
 
 /// The schema, as named migrations. A migration that has shipped is never edited: change the
 /// schema by appending a new one.
 enum Migrations {
-    static var migrator: DatabaseMigrator {
+    /// `timeZone` is the organisation's: cells count invitations by the day they were issued in it.
+    static func migrator(timeZone: TimeZone = DatabaseSettings.organisationTimeZone) -> DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1.dimensions", migrate: createDimensions)
         migrator.registerMigration("v1.questionnaires", migrate: createQuestionnaires)
         migrator.registerMigration("v1.invitations", migrate: createInvitations)
         migrator.registerMigration("v1.responses", migrate: createResponses)
         migrator.registerMigration("v2.survey-delivery", migrate: createSurveyDelivery)
+        migrator.registerMigration("v3.analytics-cells") { db in try CellTables.create(db, timeZone: timeZone) }
         return migrator
     }
 

@@ -5,6 +5,9 @@ struct Rida: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rida",
         abstract: "Beneficiary satisfaction surveys and honest statistics, for improvement — never for blame.",
-        subcommands: [InitCommand.self, ConfigCommand.self, ServeCommand.self, DemoCommand.self, IssueCommand.self, ImportCommand.self, APIKeyCommand.self]
+        subcommands: [
+            InitCommand.self, ConfigCommand.self, ServeCommand.self, DemoCommand.self, IssueCommand.self, ImportCommand.self, AnalyzeCommand.self,
+            APIKeyCommand.self,
+        ]
     )
 }

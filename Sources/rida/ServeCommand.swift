@@ -83,7 +83,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let app = buildApplication(
             settings: settings,
-            dependencies: ServerDependencies(configuration: configuration, status: store, survey: store, keys: store, templates: library),
+            dependencies: ServerDependencies(
+                configuration: configuration, status: store, survey: store, keys: store, cells: store, templates: library,
+                timeZone: store.settings.timeZone),
             logger: logger,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? settings.port

@@ -26,8 +26,9 @@ func temporaryStore() async throws -> AppDatabase {
 /// Everything the server needs, on a fresh database; `status` replaces the health source.
 func dependencies(_ store: AppDatabase, status: (any StoreStatusReader)? = nil) async throws -> ServerDependencies {
     ServerDependencies(
-        configuration: try SeedLoader(directory: shippedSeeds).load(), status: status ?? store, survey: store, keys: store,
-        templates: try await TemplateLibrary(directory: shippedTemplates, required: ServerDependencies.requiredTemplates))
+        configuration: try SeedLoader(directory: shippedSeeds).load(), status: status ?? store, survey: store, keys: store, cells: store,
+        templates: try await TemplateLibrary(directory: shippedTemplates, required: ServerDependencies.requiredTemplates),
+        timeZone: store.settings.timeZone)
 }
 
 /// A store whose database does not answer.

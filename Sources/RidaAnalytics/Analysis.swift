@@ -1,0 +1,279 @@
+import Foundation
+import RidaCore
+import RidaStats
+
+/// A metric an analysis can report.
+public enum MetricKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Share of the top two points (4–5 on 1–5) of the item that measures satisfaction.
+    case csat
+    /// Share of the bottom two points (1–2) of the same item.
+    case bottom2 = "bottom-2"
+    /// Net promoter score (0–10; promoters 9–10, detractors 0–6).
+    case nps
+    /// Mean of the effort item (1–7, "made it easy").
+    case ces
+    /// Share agreeing (5–7) on the effort item.
+    case cesAgree = "ces-agree"
+    /// Mean of every rating item: the item profile.
+    case mean
+    /// Invitations answered / issued, by the day they were issued.
+    case responseRate = "response-rate"
+
+    public static let headline: [MetricKind] = [.csat, .nps, .ces, .responseRate]
+}
+
+/// What to analyse.
+public struct AnalysisRequest: Sendable, Hashable {
+    public var from: String
+    public var to: String
+    public var period: PeriodKind
+    public var by: [AnalysisDimension]
+    public var metrics: [MetricKind]
+    public var confidence: Double
+    public var policy: SmallNumbersPolicy
+    /// False discovery rate across the trend tests of one metric.
+    public var falseDiscoveryRate: Double
+
+    public init(
+        from: String, to: String, period: PeriodKind = .month, by: [AnalysisDimension] = [.department], metrics: [MetricKind] = MetricKind.headline,
+        confidence: Double = 0.95, policy: SmallNumbersPolicy = .quality, falseDiscoveryRate: Double = 0.10
+    ) {
+        self.from = from
+        self.to = to
+        self.period = period
+        self.by = by
+        self.metrics = metrics
+        self.confidence = confidence
+        self.policy = policy
+        self.falseDiscoveryRate = falseDiscoveryRate
+    }
+}
+
+public enum AnalysisError: Error, Hashable, CustomStringConvertible {
+    case period(PeriodError)
+    case repeatedDimension(String)
+    case unknownDimension(String)
+    case unknownMetric(String)
+    case unknownPeriodKind(String)
+
+    /// The request parameter at fault.
+    public var parameter: String {
+        switch self {
+        case .period: "period"
+        case .repeatedDimension, .unknownDimension: "by"
+        case .unknownMetric: "metric"
+        case .unknownPeriodKind: "period"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .period(let error): error.description
+        case .repeatedDimension(let name): "by: \(name) is named twice"
+        case .unknownDimension(let name):
+            "by: unknown dimension '\(name)' (\(AnalysisDimension.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case .unknownMetric(let name): "metric: unknown metric '\(name)' (\(MetricKind.allCases.map(\.rawValue).joined(separator: ", ")))"
+        case .unknownPeriodKind(let name): "period: unknown kind '\(name)' (\(PeriodKind.allCases.map(\.rawValue).joined(separator: ", ")))"
+        }
+    }
+}
+
+extension AnalysisRequest {
+    /// Dimensions from a comma-separated list, e.g. `department,channel`.
+    public static func dimensions(_ text: String) throws -> [AnalysisDimension] {
+        try text.split(separator: ",").map { name in
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let dimension = AnalysisDimension(rawValue: trimmed) else { throw AnalysisError.unknownDimension(trimmed) }
+            return dimension
+        }
+    }
+
+    /// Metrics from a comma-separated list; nil gives the headline metrics.
+    public static func metrics(_ text: String?) throws -> [MetricKind] {
+        guard let text else { return MetricKind.headline }
+        return try text.split(separator: ",").map { name in
+            let trimmed = name.trimmingCharacters(in: .whitespaces)
+            guard let metric = MetricKind(rawValue: trimmed) else { throw AnalysisError.unknownMetric(trimmed) }
+            return metric
+        }
+    }
+}
+
+/// Computes metrics with their intervals per unit and period, trends, change points, control
+/// charts and the comparison of units, from per-day cells.
+public struct AnalysisEngine: Sendable {
+    public static let methodsVersion = "1"
+    let configuration: SeedConfiguration
+    let timeZone: TimeZone
+
+    public init(configuration: SeedConfiguration, timeZone: TimeZone) {
+        self.configuration = configuration
+        self.timeZone = timeZone
+    }
+
+    /// Reads the cells the request needs and analyses them.
+    public func analyse(_ request: AnalysisRequest, cells reader: any CellReader) async throws -> AnalysisResult {
+        let calendar = PeriodCalendar(request.period)
+        let periods: [Period]
+        do { periods = try calendar.periods(from: request.from, to: request.to) } catch let error as PeriodError { throw AnalysisError.period(error) }
+        if let repeated = Dictionary(grouping: request.by, by: { $0 }).first(where: { $0.value.count > 1 }) {
+            throw AnalysisError.repeatedDimension(repeated.key.rawValue)
+        }
+        let grain = CellGrain.covering(request.by)
+        let first = periods.first!.first, last = periods.last!.last
+        let responseCells = try await reader.responseCells(from: first, to: last, grain: grain)
+        let invitationCells = request.metrics.contains(.responseRate) ? try await reader.invitationCells(from: first, to: last, grain: grain) : []
+        return analyse(request, periods: periods, responses: responseCells, invitations: invitationCells, questionnaires: try await reader.questionnaireVersions())
+    }
+
+    // MARK: - Aggregation
+
+    /// An item as analysed: items of different questionnaire versions are pooled only when their
+    /// id and scale agree.
+    struct ItemKey: Hashable, Comparable {
+        var item: String
+        var scale: String
+        var min: Int
+        var max: Int
+        static func < (a: ItemKey, b: ItemKey) -> Bool { (a.item, a.scale, a.min) < (b.item, b.scale, b.min) }
+    }
+
+    struct Tally {
+        var counts: [Int]
+        var notApplicable = 0
+        init(points: Int) { counts = Array(repeating: 0, count: points) }
+        var n: Int { counts.reduce(0, +) }
+    }
+
+    struct Bucket {
+        var responses = 0
+        var items: [ItemKey: Tally] = [:]
+        var issued = 0
+        var answered = 0
+    }
+
+    func unitKey(_ cell: ResponseCell, _ by: [AnalysisDimension]) -> [String?] {
+        by.map { dimension in
+            switch dimension {
+            case .department: cell.department
+            case .channel: cell.channel
+            case .segment: cell.segment
+            case .service: cell.service
+            case .language: cell.language
+            }
+        }
+    }
+
+    func analyse(
+        _ request: AnalysisRequest, periods: [Period], responses: [ResponseCell], invitations: [InvitationCell], questionnaires: [Int64: Questionnaire]
+    ) -> AnalysisResult {
+        // Day → period index, computed once per day.
+        var periodOfDay: [Int: Int] = [:]
+        for (index, period) in periods.enumerated() {
+            for day in period.first.daysSinceEpoch...period.last.daysSinceEpoch { periodOfDay[day] = index }
+        }
+        var layouts: [Int64: (CellLayout, [ItemKey])] = [:]
+        for (id, questionnaire) in questionnaires {
+            let layout = CellLayout(questionnaire)
+            layouts[id] = (layout, layout.slots.map { ItemKey(item: $0.item, scale: $0.scale.id, min: $0.scale.min, max: $0.scale.max) })
+        }
+        var measures: [ItemKey: Measure] = [:]
+        var buckets: [[String?]: [Int: Bucket]] = [:]
+        for cell in responses {
+            guard let period = periodOfDay[cell.day.daysSinceEpoch], let (layout, keys) = layouts[cell.questionnaireVersionID] else { continue }
+            let unit = unitKey(cell, request.by)
+            var bucket = buckets[unit, default: [:]][period] ?? Bucket()
+            bucket.responses += cell.responses
+            for (slot, key) in zip(layout.slots, keys) {
+                if let measure = slot.measure { measures[key] = measure }
+                var tally = bucket.items[key] ?? Tally(points: slot.scale.points.count)
+                for point in 0..<slot.scale.points.count where slot.offset + point < cell.counts.count {
+                    tally.counts[point] += Int(cell.counts[slot.offset + point])
+                }
+                if slot.notApplicableOffset < cell.counts.count { tally.notApplicable += Int(cell.counts[slot.notApplicableOffset]) }
+                bucket.items[key] = tally
+            }
+            buckets[unit, default: [:]][period] = bucket
+        }
+        for cell in invitations {
+            guard let period = periodOfDay[cell.day.daysSinceEpoch] else { continue }
+            let unit = request.by.map { dimension -> String? in
+                switch dimension {
+                case .department: cell.department
+                case .channel: cell.channel
+                case .segment: cell.segment
+                case .service: cell.service
+                case .language: nil
+                }
+            }
+            var bucket = buckets[unit, default: [:]][period] ?? Bucket()
+            bucket.issued += cell.issued
+            bucket.answered += cell.answered
+            buckets[unit, default: [:]][period] = bucket
+        }
+        let units = buckets.keys.sorted { organisationalOrder($0, $1, request.by) }
+        var notes: [String] = []
+        if request.by.contains(.language) && request.metrics.contains(.responseRate) {
+            notes.append("Response rates are not broken down by language: an invitation's language is the one it was issued in.")
+        }
+
+        let allItems = Set(buckets.values.flatMap { $0.values.flatMap { $0.items.keys } }).sorted()
+        var metrics: [MetricResult] = []
+        for kind in request.metrics {
+            let targets: [ItemKey?]
+            switch kind {
+            case .csat, .bottom2: targets = allItems.filter { measures[$0] == .csat }
+            case .nps: targets = allItems.filter { measures[$0] == .nps }
+            case .ces, .cesAgree: targets = allItems.filter { measures[$0] == .ces }
+            case .mean: targets = orderedItems(allItems, questionnaires)
+            case .responseRate: targets = [nil]
+            }
+            for item in targets {
+                metrics.append(
+                    metric(kind, item: item, request: request, periods: periods, units: units) { unit, period in
+                        guard let bucket = buckets[unit]?[period] else { return Statistic.empty(kind, item) }
+                        return Statistic.of(kind, item: item, bucket: bucket)
+                    })
+            }
+        }
+        return AnalysisResult(
+            from: periods.first!.label, to: periods.last!.label, period: request.period, by: request.by, timeZone: timeZone.identifier,
+            methodsVersion: Self.methodsVersion, confidence: request.confidence,
+            suppressBelow: request.policy.suppressBelow, flagFrom: request.policy.eligibleFrom,
+            periods: periods.map { PeriodInfo(label: $0.label, first: $0.first.description, last: $0.last.description) },
+            metrics: metrics, notes: notes)
+    }
+
+    /// Items in questionnaire order (of the newest version that holds them).
+    func orderedItems(_ items: [ItemKey], _ questionnaires: [Int64: Questionnaire]) -> [ItemKey] {
+        var position: [String: Int] = [:]
+        for (_, questionnaire) in questionnaires.sorted(by: { $0.key > $1.key }) {
+            for (index, item) in questionnaire.items.enumerated() where position[item.id] == nil { position[item.id] = index }
+        }
+        return items.sorted { (position[$0.item] ?? .max, $0) < (position[$1.item] ?? .max, $1) }
+    }
+
+    /// Units in the organisation's order of departments, channels, segments, services and
+    /// languages — never by value.
+    func organisationalOrder(_ a: [String?], _ b: [String?], _ by: [AnalysisDimension]) -> Bool {
+        for (index, dimension) in by.enumerated() {
+            let left = rank(a[index], dimension), right = rank(b[index], dimension)
+            if left != right { return left < right }
+        }
+        return false
+    }
+
+    func rank(_ code: String?, _ dimension: AnalysisDimension) -> Int {
+        guard let code else { return Int.max }
+        let position: Int?
+        switch dimension {
+        case .department: position = configuration.departments.firstIndex { $0.id == code }
+        case .channel: position = configuration.channels.firstIndex { $0.id == code }
+        case .segment: position = configuration.segments.firstIndex { $0.id == code }
+        case .service:
+            position = configuration.departments.flatMap(\.services).firstIndex { $0.id == code }
+        case .language: position = configuration.languages.firstIndex { $0.code == code }
+        }
+        return position ?? (Int.max - 1)
+    }
+}

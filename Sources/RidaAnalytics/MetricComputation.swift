@@ -1,0 +1,200 @@
+import Foundation
+import RidaCore
+import RidaStats
+
+extension AnalysisEngine {
+    func metric(
+        _ kind: MetricKind, item: ItemKey?, request: AnalysisRequest, periods: [Period], units: [[String?]],
+        statistic: ([String?], Int) -> Statistic
+    ) -> MetricResult {
+        let policy = request.policy
+        let grid = units.map { unit in periods.indices.map { statistic(unit, $0) } }
+        let ns = grid.map { $0.map(\.n) }
+        // Published totals: each period over all units, and each unit over the whole range. A cell
+        // hidden in a row or a column must not be derivable from them (zero cells hold nothing).
+        let columns = periods.count
+        let flat = ns.flatMap { $0 }
+        var groups: [[Int]] = units.indices.map { u in (0..<columns).map { u * columns + $0 }.filter { flat[$0] > 0 } }
+        groups += (0..<columns).map { p in units.indices.map { $0 * columns + p }.filter { flat[$0] > 0 } }
+        let statuses = SecondarySuppression.apply(counts: flat, groups: groups, policy: policy)
+        func status(_ u: Int, _ p: Int) -> CellStatus { flat[u * columns + p] == 0 ? .shown : statuses[u * columns + p] }
+
+        func point(_ statistic: Statistic, _ period: Period, _ status: CellStatus) -> Point {
+            let hidden = status.isHidden
+            let estimate = hidden ? nil : statistic.estimate(confidence: request.confidence)
+            return Point(
+                period: period.label, n: hidden ? nil : statistic.n, value: estimate?.estimate, lower: estimate?.lower, upper: estimate?.upper,
+                suppressed: hidden, secondary: status == .secondarilySuppressed,
+                lowNumbers: !hidden && statistic.n > 0 && policy.classify(statistic.n) == .low)
+        }
+
+        var unitSeries: [UnitSeries] = units.indices.map { u in
+            let points = periods.indices.map { point(grid[u][$0], periods[$0], status(u, $0)) }
+            return series(unit: dictionary(units[u], request.by), points: points, periods: periods, policy: policy)
+        }
+        // False discovery control across the units' trend tests.
+        let tested = unitSeries.indices.filter { unitSeries[$0].trend != nil }
+        let adjusted = BenjaminiHochberg.adjust(tested.map { unitSeries[$0].trend!.p }, q: request.falseDiscoveryRate)
+        for (position, index) in tested.enumerated() {
+            unitSeries[index].trend!.pAdjusted = adjusted.adjusted[position]
+            let verdict = unitSeries[index].trend!.verdict
+            unitSeries[index].trend!.significant = adjusted.rejected[position] && (verdict == "increasing" || verdict == "decreasing")
+        }
+
+        let totals = periods.indices.map { p in grid.reduce(Statistic.empty(kind, item)) { $0 + $1[p] } }
+        let totalPoints = periods.indices.map { p in
+            point(totals[p], periods[p], policy.classify(totals[p].n) == .suppressed && totals[p].n > 0 ? .suppressed : .shown)
+        }
+        var total = series(unit: [:], points: totalPoints, periods: periods, policy: policy)
+        if let trend = total.trend {
+            total.trend!.pAdjusted = trend.p
+            total.trend!.significant = trend.verdict == "increasing" || trend.verdict == "decreasing"
+        }
+
+        // Comparisons: over the range (each unit's row total) and in the last period.
+        let rangeStatistics = grid.map { row in row.reduce(Statistic.empty(kind, item)) { $0 + $1 } }
+        // The units' range totals add up to the published grand total: protect them the same way.
+        let rangeNs = rangeStatistics.map(\.n)
+        let rangeSuppression = SecondarySuppression.apply(counts: rangeNs, groups: [rangeNs.indices.filter { rangeNs[$0] > 0 }], policy: policy)
+        let rangeStatus = rangeNs.indices.map { rangeNs[$0] == 0 ? CellStatus.shown : rangeSuppression[$0] }
+        let comparison = compare(
+            kind, scope: "range", statistics: rangeStatistics, statuses: rangeStatus, units: units, request: request)
+        let last = periods.count - 1
+        let latest = compare(
+            kind, scope: periods[last].label, statistics: grid.map { $0[last] }, statuses: units.indices.map { status($0, last) }, units: units,
+            request: request)
+
+        let metricKind: String =
+            switch kind {
+            case .csat, .bottom2, .cesAgree, .responseRate: "proportion"
+            case .ces, .mean: "mean"
+            case .nps: "nps"
+            }
+        return MetricResult(
+            metric: kind, item: item?.item, scale: item?.scale, kind: metricKind, total: total, units: unitSeries, comparison: comparison,
+            latest: latest, falseDiscoveryRate: request.falseDiscoveryRate)
+    }
+
+    func dictionary(_ unit: [String?], _ by: [AnalysisDimension]) -> [String: String?] {
+        var result: [String: String?] = [:]
+        for (dimension, value) in zip(by, unit) { result[dimension.rawValue] = .some(value) }
+        return result
+    }
+
+    /// Trend, change points and control chart of one unit's shown points.
+    func series(unit: [String: String?], points: [Point], periods: [Period], policy: SmallNumbersPolicy) -> UnitSeries {
+        let values: [Double?] = points.map(\.value)
+        let sizes: [Int?] = points.map { $0.value == nil ? nil : $0.n }
+        let shown = values.indices.filter { values[$0] != nil }
+        let shownValues = shown.map { values[$0]! }
+        var trend: TrendResult?
+        if shown.count >= 3 {
+            let analysis = Trend.analyse(values, sampleSizes: sizes)
+            if let mk = analysis.mannKendall {
+                trend = TrendResult(
+                    points: mk.count, S: mk.s, varS: analysis.hamedRao?.varianceOfS ?? mk.varianceOfS, z: analysis.hamedRao?.z ?? mk.z,
+                    p: analysis.p ?? mk.p, pAdjusted: analysis.p ?? mk.p, tau: mk.tau, senSlope: analysis.senSlope?.slope,
+                    senLower: analysis.senSlope?.interval.lower, senUpper: analysis.senSlope?.interval.upper,
+                    autocorrelationCorrected: analysis.hamedRao != nil, autocorrelationNote: analysis.autocorrelationNote,
+                    verdict: analysis.verdict.rawValue, significant: false)
+            }
+        }
+        var changePoints: [String] = []
+        var cusumSignals: [String] = []
+        var spc: ControlChart?
+        if shownValues.count >= 6 {
+            // Segment ends (exclusive) other than the last mark the first period of a new level.
+            changePoints = ChangePoints.pelt(shownValues).dropLast().map { points[shown[$0]].period }
+        }
+        if shownValues.count > 12, let cusum = CUSUM.run(shownValues) {
+            cusumSignals = cusum.alarms.map { points[shown[$0.index]].period }
+        }
+        if shownValues.count >= 2, let chart = XmR.chart(shownValues, baselineCount: min(shownValues.count, 20)) {
+            func labels(_ indices: [Int]) -> [String] { indices.map { points[shown[$0]].period } }
+            spc = ControlChart(
+                mean: chart.mean, upper: chart.upperLimit, lower: chart.lowerLimit, upper2Sigma: chart.upper2Sigma, lower2Sigma: chart.lower2Sigma,
+                meanMovingRange: chart.meanMovingRange, trial: chart.isTrial, baselinePoints: chart.baselineCount,
+                signals: .init(
+                    beyondLimits: labels(chart.signals.beyondLimits), runOf7: labels(chart.signals.runOf7),
+                    trendOf7: labels(chart.signals.trendOf7), twoOfThree: labels(chart.signals.twoOfThree)))
+        }
+        return UnitSeries(unit: unit, series: points, trend: trend, changePoints: changePoints, cusumSignals: cusumSignals, spc: spc)
+    }
+
+    /// The funnel-plot comparison of units: exact binomial tails and over-dispersion for
+    /// proportions, normal limits with the same additive over-dispersion for means and NPS.
+    func compare(
+        _ kind: MetricKind, scope: String, statistics: [Statistic], statuses: [CellStatus], units: [[String?]], request: AnalysisRequest
+    ) -> Comparison? {
+        let present = statistics.indices.filter { statistics[$0].n > 0 }
+        guard !present.isEmpty else { return nil }
+        let eligible = request.policy.eligibleFrom
+        func hiddenEntry(_ index: Int) -> UnitComparison {
+            UnitComparison(
+                unit: dictionary(units[index], request.by), n: nil, value: nil, z: nil, zAdjusted: nil, flag: nil, flag95: nil, ebEstimate: nil,
+                ebLower: nil, ebUpper: nil, suppressed: true)
+        }
+        switch statistics[present[0]] {
+        case .proportion:
+            let counts = present.map { index -> UnitCount in
+                guard case .proportion(let x, let n) = statistics[index] else { return UnitCount(successes: 0, trials: 1) }
+                return UnitCount(successes: x, trials: n)
+            }
+            guard let analysis = Overdispersion.analyse(counts) else { return nil }
+            let shrunk = EmpiricalBayes.shrink(analysis, credibility: request.confidence)
+            let entries = present.enumerated().map { position, index -> UnitComparison in
+                guard !statuses[index].isHidden else { return hiddenEntry(index) }
+                let unit = analysis.units[position]
+                let flagged = unit.count.trials >= eligible
+                return UnitComparison(
+                    unit: dictionary(units[index], request.by), n: unit.count.trials, value: unit.proportion, z: unit.z, zAdjusted: unit.zAdjusted,
+                    flag: flagged ? flagName(unit.flags.level998) : nil, flag95: flagged ? flagName(unit.flags.level95) : nil,
+                    ebEstimate: shrunk?.estimates[position].estimate, ebLower: shrunk?.estimates[position].lower,
+                    ebUpper: shrunk?.estimates[position].upper, suppressed: false)
+            }
+            return Comparison(scope: scope, target: analysis.target, phi: analysis.phi, tau2: analysis.tau2, exploratory: analysis.isExploratory, units: entries)
+        case .distribution, .nps:
+            let pooled = present.dropFirst().reduce(statistics[present[0]]) { $0 + statistics[$1] }
+            guard let target = pooled.estimate(confidence: request.confidence)?.estimate, let pooledSE = pooled.standardError, pooledSE > 0
+            else { return nil }
+            // s_i from the pooled spread: the unit's standard error if it were on target.
+            let spread = pooledSE * Double(pooled.n).squareRoot()
+            let values = present.map { statistics[$0].estimate(confidence: request.confidence)?.estimate ?? target }
+            let variances = present.map { spread * spread / Double(statistics[$0].n) }
+            let z = zip(values, variances).map { ($0 - target) / $1.squareRoot() }
+            let exploratory = present.count < Overdispersion.minimumUnits
+            var phi: Double?
+            var tau2 = 0.0
+            if !exploratory {
+                let lower = Descriptive.quantile(z, 0.1)!, upper = Descriptive.quantile(z, 0.9)!
+                let meanSquare = z.map { min(max($0, lower), upper) }.reduce(0.0) { $0 + $1 * $1 } / Double(z.count)
+                let weights = variances.map { 1 / $0 }
+                let sumW = weights.reduce(0, +), sumW2 = weights.reduce(0.0) { $0 + $1 * $1 }
+                tau2 = max(0, (Double(z.count) * meanSquare - Double(z.count - 1)) / (sumW - sumW2 / sumW))
+                phi = meanSquare
+            }
+            let entries = present.enumerated().map { position, index -> UnitComparison in
+                guard !statuses[index].isHidden else { return hiddenEntry(index) }
+                let zAdjusted = (values[position] - target) / (variances[position] + tau2).squareRoot()
+                let flagged = statistics[index].n >= eligible
+                func level(_ critical: Double) -> String? {
+                    guard flagged else { return nil }
+                    return zAdjusted > critical ? "high" : zAdjusted < -critical ? "low" : nil
+                }
+                return UnitComparison(
+                    unit: dictionary(units[index], request.by), n: statistics[index].n, value: values[position], z: z[position], zAdjusted: zAdjusted,
+                    flag: level(Funnel.z998), flag95: exploratory ? nil : level(Funnel.z95), ebEstimate: nil, ebLower: nil, ebUpper: nil,
+                    suppressed: false)
+            }
+            return Comparison(scope: scope, target: target, phi: phi, tau2: tau2, exploratory: exploratory, units: entries)
+        }
+    }
+
+    func flagName(_ state: FlagState) -> String? {
+        switch state {
+        case .high: "high"
+        case .low: "low"
+        case .none: nil
+        }
+    }
+}

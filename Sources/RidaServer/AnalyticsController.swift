@@ -1,0 +1,47 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import RidaAnalytics
+import RidaCore
+import RidaStats
+
+/// `GET /api/v1/analytics` (role `analyst`): the same JSON as `rida analyze --format json`.
+/// Query: `from`, `to` (required), `by`, `period`, `metric`, `audience=external` (display
+/// threshold 10).
+struct AnalyticsController {
+    let engine: AnalysisEngine
+    let cells: any CellReader
+    let keys: any APIKeyStore
+
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.add(middleware: BearerAuthMiddleware(keys: keys, allowed: [.analyst, .admin]))
+        routes.get("api/v1/analytics", use: analyse)
+        return routes
+    }
+
+    @Sendable func analyse(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        guard let from = query.get("from"), let to = query.get("to") else {
+            return APIError.response(.badRequest, code: "missing_range", message: "from and to are required (e.g. from=2025-01&to=2026-12)")
+        }
+        let analysis: AnalysisRequest
+        do {
+            let kind = query.get("period") ?? PeriodKind.month.rawValue
+            guard let period = PeriodKind(rawValue: kind) else { throw AnalysisError.unknownPeriodKind(kind) }
+            let audience = query.get("audience") ?? "quality"
+            guard ["quality", "external"].contains(audience) else {
+                return APIError.response(.unprocessableContent, code: "invalid_audience", message: "audience: quality or external")
+            }
+            analysis = AnalysisRequest(
+                from: from, to: to, period: period, by: try AnalysisRequest.dimensions(query.get("by") ?? "department"),
+                metrics: try AnalysisRequest.metrics(query.get("metric")), policy: audience == "external" ? .external : .quality)
+            let result = try await engine.analyse(analysis, cells: cells)
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: try AnalysisJSON.encode(result, pretty: false))))
+        } catch let error as AnalysisError {
+            return APIError.response(.unprocessableContent, code: "invalid_\(error.parameter)", message: error.description)
+        }
+    }
+}

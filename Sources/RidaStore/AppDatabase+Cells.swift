@@ -1,0 +1,152 @@
+import Foundation
+import GRDB
+import RidaCore
+
+extension AppDatabase: CellReader {
+    /// Codes of every dimension id, including inactive ones (old cells may name them).
+    private struct Codes {
+        var departments: [Int64: String] = [:]
+        var channels: [Int64: String] = [:]
+        var segments: [Int64: String] = [:]
+        var services: [Int64: String] = [:]
+
+        init(_ db: Database) throws {
+            func codes(_ table: String) throws -> [Int64: String] {
+                Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, code FROM \(table)").map { ($0[0], $0[1]) })
+            }
+            departments = try codes("department")
+            channels = try codes("channel")
+            segments = try codes("segment")
+            services = try codes("service")
+        }
+    }
+
+    public func responseCells(from: CalendarDay, to: CalendarDay, grain: CellGrain) async throws -> [ResponseCell] {
+        try await read { db in
+            let codes = try Codes(db)
+            var cells: [ResponseCell] = []
+            let range: StatementArguments = [from.daysSinceEpoch, to.daysSinceEpoch]
+            switch grain {
+            case .departmentChannel:
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT day, department_id, channel_id, questionnaire_version_id, responses, counts
+                        FROM cell_dc WHERE day BETWEEN ? AND ?
+                        """, arguments: range)
+                while let row = try rows.next() {
+                    cells.append(
+                        ResponseCell(
+                            day: CalendarDay(daysSinceEpoch: row[0]), department: codes.departments[row[1]] ?? "?", channel: codes.channels[row[2]] ?? "?",
+                            questionnaireVersionID: row[3], responses: row[4], counts: CellCounts.decode(row[5])))
+                }
+            case .unit:
+                let rows = try Row.fetchCursor(
+                    db,
+                    sql: """
+                        SELECT day, department_id, channel_id, segment_id, service_id, locale, questionnaire_version_id, responses, counts
+                        FROM cell_unit WHERE day BETWEEN ? AND ?
+                        """, arguments: range)
+                while let row = try rows.next() {
+                    cells.append(
+                        ResponseCell(
+                            day: CalendarDay(daysSinceEpoch: row[0]), department: codes.departments[row[1]] ?? "?", channel: codes.channels[row[2]] ?? "?",
+                            segment: codes.segments[row[3]], service: codes.services[row[4]], language: row[5], questionnaireVersionID: row[6],
+                            responses: row[7], counts: CellCounts.decode(row[8])))
+                }
+            }
+            return cells
+        }
+    }
+
+    public func invitationCells(from: CalendarDay, to: CalendarDay, grain: CellGrain) async throws -> [InvitationCell] {
+        try await read { db in
+            let codes = try Codes(db)
+            let table = grain == .departmentChannel ? "invitation_cell_dc" : "invitation_cell_unit"
+            let dimensions = grain == .departmentChannel ? "0, 0" : "segment_id, service_id"
+            return try Row.fetchAll(
+                db,
+                sql: "SELECT day, department_id, channel_id, \(dimensions), issued, answered FROM \(table) WHERE day BETWEEN ? AND ?",
+                arguments: [from.daysSinceEpoch, to.daysSinceEpoch]
+            ).map { row in
+                InvitationCell(
+                    day: CalendarDay(daysSinceEpoch: row[0]), department: codes.departments[row[1]] ?? "?", channel: codes.channels[row[2]] ?? "?",
+                    segment: codes.segments[row[3]], service: codes.services[row[4]], issued: row[5], answered: row[6])
+            }
+        }
+    }
+
+    public func questionnaireVersions() async throws -> [Int64: Questionnaire] {
+        let ids = try await read { db in try Int64.fetchAll(db, sql: "SELECT id FROM questionnaire_version") }
+        var result: [Int64: Questionnaire] = [:]
+        for id in ids {
+            result[id] = try await read { db in try self.questionnaire(db, id: id) }
+        }
+        return result
+    }
+
+    /// Recomputes every cell from the raw rows (in one read transaction) and compares it with
+    /// the stored cells, at both grains.
+    public func checkCells() async throws -> CellCheck {
+        let timeZone = settings.timeZone
+        return try await read { db in
+            let expected = try CellAccumulator.recompute(db, timeZone: timeZone)
+            var differences: [String] = []
+            func note(_ text: String) { if differences.count < 50 { differences.append(text) } }
+
+            // Count vectors compare without trailing zeros (a vector grows only as far as needed).
+            func trimmed(_ counts: [UInt32]) -> [UInt32] {
+                var counts = counts
+                while counts.last == 0 { counts.removeLast() }
+                return counts
+            }
+            var storedUnits: [CellAccumulator.UnitKey: CellAccumulator.ResponseTotals] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM cell_unit") {
+                let key = CellAccumulator.UnitKey(
+                    day: row["day"], department: row["department_id"], channel: row["channel_id"], segment: row["segment_id"],
+                    service: row["service_id"], locale: row["locale"], questionnaire: row["questionnaire_version_id"])
+                storedUnits[key] = .init(responses: row["responses"], counts: trimmed(CellCounts.decode(row["counts"])))
+            }
+            let expectedUnits = expected.responses.mapValues { CellAccumulator.ResponseTotals(responses: $0.responses, counts: trimmed($0.counts)) }
+            for key in Set(storedUnits.keys).union(expectedUnits.keys) where storedUnits[key] != expectedUnits[key] {
+                note("cell_unit \(key): stored \(String(describing: storedUnits[key])), raw rows give \(String(describing: expectedUnits[key]))")
+            }
+
+            var storedDC: [CellAccumulator.DCKey: CellAccumulator.ResponseTotals] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM cell_dc") {
+                let key = CellAccumulator.DCKey(
+                    day: row["day"], department: row["department_id"], channel: row["channel_id"], questionnaire: row["questionnaire_version_id"])
+                storedDC[key] = .init(responses: row["responses"], counts: trimmed(CellCounts.decode(row["counts"])))
+            }
+            let expectedDC = expected.departmentChannel().mapValues {
+                CellAccumulator.ResponseTotals(responses: $0.responses, counts: trimmed($0.counts))
+            }
+            for key in Set(storedDC.keys).union(expectedDC.keys) where storedDC[key] != expectedDC[key] {
+                note("cell_dc \(key): stored \(String(describing: storedDC[key])), raw rows give \(String(describing: expectedDC[key]))")
+            }
+
+            var storedInvitations: [CellAccumulator.InvitationKey: CellAccumulator.InvitationTotals] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM invitation_cell_unit") {
+                let key = CellAccumulator.InvitationKey(
+                    day: row["day"], department: row["department_id"], channel: row["channel_id"], segment: row["segment_id"], service: row["service_id"])
+                storedInvitations[key] = .init(issued: row["issued"], answered: row["answered"])
+            }
+            for key in Set(storedInvitations.keys).union(expected.invitations.keys) where storedInvitations[key] != expected.invitations[key] {
+                note("invitation_cell_unit \(key): stored \(String(describing: storedInvitations[key])), raw rows give \(String(describing: expected.invitations[key]))")
+            }
+            var storedInvitationsDC: [CellAccumulator.InvitationKey: CellAccumulator.InvitationTotals] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM invitation_cell_dc") {
+                let key = CellAccumulator.InvitationKey(day: row["day"], department: row["department_id"], channel: row["channel_id"], segment: 0, service: 0)
+                storedInvitationsDC[key] = .init(issued: row["issued"], answered: row["answered"])
+            }
+            let expectedInvitationsDC = expected.invitationDepartmentChannel()
+            for key in Set(storedInvitationsDC.keys).union(expectedInvitationsDC.keys)
+            where storedInvitationsDC[key] != expectedInvitationsDC[key] {
+                note("invitation_cell_dc \(key): stored \(String(describing: storedInvitationsDC[key])), raw rows give \(String(describing: expectedInvitationsDC[key]))")
+            }
+            return CellCheck(
+                responseCells: storedUnits.count + storedDC.count, invitationCells: storedInvitations.count + storedInvitationsDC.count,
+                differences: differences)
+        }
+    }
+}

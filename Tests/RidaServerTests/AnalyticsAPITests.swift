@@ -1,0 +1,96 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import RidaAnalytics
+import RidaCore
+import RidaSeeds
+import RidaStore
+import Testing
+
+@testable import RidaServer
+
+@Suite struct AnalyticsAPITests {
+    func fixture() async throws -> SurveyFixture {
+        let fixture = try await SurveyFixture()
+        // Three months of responses in two channels.
+        var responses: [SurveyResponse] = []
+        for (index, month) in [1, 2, 3].enumerated() {
+            for channel in ["office", "phone"] {
+                for k in 0..<12 {
+                    responses.append(
+                        SurveyResponse(
+                            id: Int64(index * 1000 + (channel == "office" ? 0 : 500) + k), day: CalendarDay(year: 2026, month: month, day: 10),
+                            unit: ServiceUnit(department: "registration", channel: channel), locale: "ar", questionnaire: "default",
+                            questionnaireVersion: 1, source: .import, answers: [ItemAnswer(item: "overall", value: .value(k % 5 + 1))]))
+                }
+            }
+        }
+        try await fixture.store.insert(invitations: [], responses: responses)
+        return fixture
+    }
+
+    let uri = "/api/v1/analytics?from=2026-01&to=2026-03&by=department,channel&metric=csat,mean"
+
+    @Test func everyRoleButAnalystAndAdminIsRefused() async throws {
+        let fixture = try await fixture()
+        let api = InvitationsAPITests()
+        let analyst = try await api.key(fixture, role: .analyst)
+        let admin = try await api.key(fixture, role: .admin)
+        let issuer = try await api.key(fixture, role: .issuer)
+        let board = try await api.key(fixture, role: .board)
+        try await fixture.app.test(.router) { client in
+            try await client.execute(uri: uri, method: .get) { #expect($0.status == .unauthorized) }
+            for key in [issuer, board] {
+                try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(key)"]) { #expect($0.status == .forbidden) }
+            }
+            for key in [analyst, admin] {
+                try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(key)"]) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+                }
+            }
+        }
+    }
+
+    /// The API and the command line share one engine and one encoding: the JSON is the engine's.
+    @Test func theAnswerIsTheEnginesJSON() async throws {
+        let fixture = try await fixture()
+        let key = try await InvitationsAPITests().key(fixture, role: .analyst)
+        let engine = AnalysisEngine(configuration: try shippedConfigurationForServer(), timeZone: fixture.store.settings.timeZone)
+        let expected = try await engine.analyse(
+            AnalysisRequest(from: "2026-01", to: "2026-03", by: [.department, .channel], metrics: [.csat, .mean]), cells: fixture.store)
+        try await fixture.app.test(.router) { client in
+            try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(key)"]) { response in
+                let result = try JSONDecoder().decode(AnalysisResult.self, from: Data(response.body.readableBytesView))
+                #expect(result == expected)
+                #expect(result.metrics.first?.units.count == 2)
+                #expect(result.metrics.first?.units.first?.series.map(\.n) == [12, 12, 12])
+            }
+        }
+    }
+
+    @Test func badParametersGive422NamingTheParameter() async throws {
+        let fixture = try await fixture()
+        let key = try await InvitationsAPITests().key(fixture, role: .analyst)
+        try await fixture.app.test(.router) { client in
+            for (query, code) in [
+                ("from=2026-01&to=2026-03&by=staff", "invalid_by"), ("from=2026-01&to=2026-03&metric=ranking", "invalid_metric"),
+                ("from=2026-13&to=2026-03", "invalid_period"), ("from=2026-01&to=2026-03&period=decade", "invalid_period"),
+            ] {
+                try await client.execute(uri: "/api/v1/analytics?\(query)", method: .get, headers: [.authorization: "Bearer \(key)"]) { response in
+                    #expect(response.status == .unprocessableContent, "\(query)")
+                    #expect(String(buffer: response.body).contains(code), "\(query)")
+                }
+            }
+            try await client.execute(uri: "/api/v1/analytics", method: .get, headers: [.authorization: "Bearer \(key)"]) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+}
+
+func shippedConfigurationForServer() throws -> SeedConfiguration {
+    try SeedLoader(directory: shippedSeeds).load()
+}
