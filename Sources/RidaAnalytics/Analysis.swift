@@ -147,9 +147,35 @@ public struct AnalysisEngine: Sendable {
 
     struct Bucket {
         var responses = 0
-        var items: [ItemKey: Tally] = [:]
+        /// By item index (see `ItemTable`); nil where the item was not asked.
+        var items: [Tally?]
         var issued = 0
         var answered = 0
+        init(items: Int) { self.items = Array(repeating: nil, count: items) }
+    }
+
+    /// Items as analysed, each given a dense index.
+    struct ItemTable {
+        var keys: [ItemKey] = []
+        var index: [ItemKey: Int] = [:]
+        var measures: [Int: Measure] = [:]
+        /// Per questionnaire version: its layout and, per slot, the item index.
+        var versions: [Int64: (layout: CellLayout, items: [Int])] = [:]
+
+        init(_ questionnaires: [Int64: Questionnaire]) {
+            for (id, questionnaire) in questionnaires.sorted(by: { $0.key < $1.key }) {
+                let layout = CellLayout(questionnaire)
+                let items = layout.slots.map { slot -> Int in
+                    let key = ItemKey(item: slot.item, scale: slot.scale.id, min: slot.scale.min, max: slot.scale.max)
+                    if let known = index[key] { return known }
+                    keys.append(key)
+                    index[key] = keys.count - 1
+                    return keys.count - 1
+                }
+                for (slot, item) in zip(layout.slots, items) { if let measure = slot.measure { measures[item] = measure } }
+                versions[id] = (layout, items)
+            }
+        }
     }
 
     func unitKey(_ cell: ResponseCell, _ by: [AnalysisDimension]) -> [String?] {
@@ -168,35 +194,44 @@ public struct AnalysisEngine: Sendable {
         _ request: AnalysisRequest, periods: [Period], responses: [ResponseCell], invitations: [InvitationCell], questionnaires: [Int64: Questionnaire]
     ) -> AnalysisResult {
         // Day → period index, computed once per day.
-        var periodOfDay: [Int: Int] = [:]
+        let firstDay = periods.first!.first.daysSinceEpoch
+        var periodOfDay = [Int](repeating: -1, count: periods.last!.last.daysSinceEpoch - firstDay + 1)
         for (index, period) in periods.enumerated() {
-            for day in period.first.daysSinceEpoch...period.last.daysSinceEpoch { periodOfDay[day] = index }
+            for day in period.first.daysSinceEpoch...period.last.daysSinceEpoch { periodOfDay[day - firstDay] = index }
         }
-        var layouts: [Int64: (CellLayout, [ItemKey])] = [:]
-        for (id, questionnaire) in questionnaires {
-            let layout = CellLayout(questionnaire)
-            layouts[id] = (layout, layout.slots.map { ItemKey(item: $0.item, scale: $0.scale.id, min: $0.scale.min, max: $0.scale.max) })
+        func periodIndex(_ day: CalendarDay) -> Int? {
+            let offset = day.daysSinceEpoch - firstDay
+            guard periodOfDay.indices.contains(offset), periodOfDay[offset] >= 0 else { return nil }
+            return periodOfDay[offset]
         }
-        var measures: [ItemKey: Measure] = [:]
-        var buckets: [[String?]: [Int: Bucket]] = [:]
+        let items = ItemTable(questionnaires)
+        var unitIndex: [[String?]: Int] = [:]
+        var unitKeys: [[String?]] = []
+        var buckets: [[Bucket]] = []
+        func bucketRow(_ unit: [String?]) -> Int {
+            if let index = unitIndex[unit] { return index }
+            unitKeys.append(unit)
+            buckets.append(Array(repeating: Bucket(items: items.keys.count), count: periods.count))
+            unitIndex[unit] = unitKeys.count - 1
+            return unitKeys.count - 1
+        }
         for cell in responses {
-            guard let period = periodOfDay[cell.day.daysSinceEpoch], let (layout, keys) = layouts[cell.questionnaireVersionID] else { continue }
-            let unit = unitKey(cell, request.by)
-            var bucket = buckets[unit, default: [:]][period] ?? Bucket()
-            bucket.responses += cell.responses
-            for (slot, key) in zip(layout.slots, keys) {
-                if let measure = slot.measure { measures[key] = measure }
-                var tally = bucket.items[key] ?? Tally(points: slot.scale.points.count)
-                for point in 0..<slot.scale.points.count where slot.offset + point < cell.counts.count {
-                    tally.counts[point] += Int(cell.counts[slot.offset + point])
+            guard let period = periodIndex(cell.day), let version = items.versions[cell.questionnaireVersionID] else { continue }
+            let row = bucketRow(unitKey(cell, request.by))
+            buckets[row][period].responses += cell.responses
+            for (slot, item) in zip(version.layout.slots, version.items) {
+                let points = slot.scale.points.count
+                var tally = buckets[row][period].items[item] ?? Tally(points: points)
+                let end = min(slot.offset + points, cell.counts.count)
+                if slot.offset < end {
+                    for position in slot.offset..<end { tally.counts[position - slot.offset] += Int(cell.counts[position]) }
                 }
                 if slot.notApplicableOffset < cell.counts.count { tally.notApplicable += Int(cell.counts[slot.notApplicableOffset]) }
-                bucket.items[key] = tally
+                buckets[row][period].items[item] = tally
             }
-            buckets[unit, default: [:]][period] = bucket
         }
         for cell in invitations {
-            guard let period = periodOfDay[cell.day.daysSinceEpoch] else { continue }
+            guard let period = periodIndex(cell.day) else { continue }
             let unit = request.by.map { dimension -> String? in
                 switch dimension {
                 case .department: cell.department
@@ -206,33 +241,36 @@ public struct AnalysisEngine: Sendable {
                 case .language: nil
                 }
             }
-            var bucket = buckets[unit, default: [:]][period] ?? Bucket()
-            bucket.issued += cell.issued
-            bucket.answered += cell.answered
-            buckets[unit, default: [:]][period] = bucket
+            let row = bucketRow(unit)
+            buckets[row][period].issued += cell.issued
+            buckets[row][period].answered += cell.answered
         }
-        let units = buckets.keys.sorted { organisationalOrder($0, $1, request.by) }
+        let order = unitKeys.indices.sorted { organisationalOrder(unitKeys[$0], unitKeys[$1], request.by) }
+        let units = order.map { unitKeys[$0] }
         var notes: [String] = []
         if request.by.contains(.language) && request.metrics.contains(.responseRate) {
             notes.append("Response rates are not broken down by language: an invitation's language is the one it was issued in.")
         }
 
-        let allItems = Set(buckets.values.flatMap { $0.values.flatMap { $0.items.keys } }).sorted()
+        let asked = Set(buckets.flatMap { $0.flatMap { bucket in bucket.items.indices.filter { bucket.items[$0] != nil } } })
+        let allItems = asked.map { items.keys[$0] }.sorted()
         var metrics: [MetricResult] = []
         for kind in request.metrics {
             let targets: [ItemKey?]
+            func measuring(_ measure: Measure) -> [ItemKey] { allItems.filter { items.measures[items.index[$0]!] == measure } }
             switch kind {
-            case .csat, .bottom2: targets = allItems.filter { measures[$0] == .csat }
-            case .nps: targets = allItems.filter { measures[$0] == .nps }
-            case .ces, .cesAgree: targets = allItems.filter { measures[$0] == .ces }
+            case .csat, .bottom2: targets = measuring(.csat)
+            case .nps: targets = measuring(.nps)
+            case .ces, .cesAgree: targets = measuring(.ces)
             case .mean: targets = orderedItems(allItems, questionnaires)
             case .responseRate: targets = [nil]
             }
             for item in targets {
+                let itemIndex = item.flatMap { items.index[$0] }
                 metrics.append(
-                    metric(kind, item: item, request: request, periods: periods, units: units) { unit, period in
-                        guard let bucket = buckets[unit]?[period] else { return Statistic.empty(kind, item) }
-                        return Statistic.of(kind, item: item, bucket: bucket)
+                    metric(kind, item: item, request: request, periods: periods, units: units) { position, period in
+                        Statistic.of(kind, item: item, tally: itemIndex.flatMap { buckets[order[position]][period].items[$0] },
+                            bucket: buckets[order[position]][period])
                     })
             }
         }

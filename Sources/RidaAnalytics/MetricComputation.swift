@@ -5,10 +5,10 @@ import RidaStats
 extension AnalysisEngine {
     func metric(
         _ kind: MetricKind, item: ItemKey?, request: AnalysisRequest, periods: [Period], units: [[String?]],
-        statistic: ([String?], Int) -> Statistic
+        statistic: (Int, Int) -> Statistic
     ) -> MetricResult {
         let policy = request.policy
-        let grid = units.map { unit in periods.indices.map { statistic(unit, $0) } }
+        let grid = units.indices.map { unit in periods.indices.map { statistic(unit, $0) } }
         let ns = grid.map { $0.map(\.n) }
         // Published totals: each period over all units, and each unit over the whole range. A cell
         // hidden in a row or a column must not be derivable from them (zero cells hold nothing).

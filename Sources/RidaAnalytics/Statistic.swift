@@ -25,9 +25,9 @@ enum Statistic {
         }
     }
 
-    static func of(_ kind: MetricKind, item: AnalysisEngine.ItemKey?, bucket: AnalysisEngine.Bucket) -> Statistic {
+    static func of(_ kind: MetricKind, item: AnalysisEngine.ItemKey?, tally: AnalysisEngine.Tally?, bucket: AnalysisEngine.Bucket) -> Statistic {
         if kind == .responseRate { return .proportion(successes: bucket.answered, trials: bucket.issued) }
-        guard let item, let tally = bucket.items[item] else { return empty(kind, item) }
+        guard let item, let tally else { return empty(kind, item) }
         func count(_ values: ClosedRange<Int>) -> Int {
             values.clamped(to: item.min...item.max).reduce(0) { $0 + tally.counts[$1 - item.min] }
         }
