@@ -4,7 +4,7 @@ import RidaCore
 import Synchronization
 
 extension AppDatabase: SurveyStore {
-    public func issue(_ invitations: [NewInvitation]) async throws {
+    public func issue(_ invitations: [NewInvitation], progress: (@Sendable (Int) -> Void)?) async throws {
         try await writer.write { db in
             let index = try DimensionIndex(db)
             let references = invitations.enumerated().compactMap { item in item.element.referenceHash.map { (item.offset, $0) } }
@@ -15,7 +15,9 @@ extension AppDatabase: SurveyStore {
                 if known || !seen.insert(hash).inserted { duplicates.append(position) }
             }
             guard duplicates.isEmpty else { throw IssueError.duplicateReferences(duplicates) }
-            try Self.insert(invitations.map(\.invitation), db, index, timeZone: self.settings.timeZone, referenceHashes: invitations.map(\.referenceHash))
+            try Self.insert(
+                invitations.map(\.invitation), db, index, timeZone: self.settings.timeZone, referenceHashes: invitations.map(\.referenceHash),
+                progress: progress)
         }
     }
 

@@ -79,7 +79,8 @@ extension AppDatabase: SurveyBulkWriter {
     }
 
     static func insert(
-        _ invitations: [Invitation], _ db: Database, _ index: DimensionIndex, timeZone: TimeZone, referenceHashes: [Data?]? = nil
+        _ invitations: [Invitation], _ db: Database, _ index: DimensionIndex, timeZone: TimeZone, referenceHashes: [Data?]? = nil,
+        progress: ((Int) -> Void)? = nil
     ) throws {
         guard !invitations.isEmpty else { return }
         var cells = CellAccumulator()
@@ -94,7 +95,8 @@ extension AppDatabase: SurveyBulkWriter {
         let keyed = invitations.enumerated().map { position, invitation in
             (key: invitation.tokenHash.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, position: position, invitation: invitation)
         }
-        for (_, position, invitation) in keyed.sorted(by: { $0.key < $1.key }) {
+        for (written, (_, position, invitation)) in keyed.sorted(by: { $0.key < $1.key }).enumerated() {
+            if let progress, written % 1000 == 0 { progress(written) }
             let (department, channel, segment, service) = try index.resolve(invitation.unit)
             statement.bind([UInt8](invitation.tokenHash))
             statement.bind(department)

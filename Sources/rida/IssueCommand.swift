@@ -74,8 +74,13 @@ struct IssueCommand: AsyncParsableCommand {
                 ]
             }
             let issued: [IssuedInvitation]
+            let total = requests.reduce(0) { $0 + ($1.count ?? 1) }
+            let bar = total >= 1000 ? ProgressBar(total: total, label: "Issuing invitations") : nil
             do {
-                issued = try await issuer.issue(requests)
+                var report: (@Sendable (Int) -> Void)?
+                if let bar { report = { done in bar.update(done) } }
+                issued = try await issuer.issue(requests, progress: report)
+                bar?.finish()
             } catch let error as IssueRequestError {
                 throw CLIError("cannot issue: \(error)")
             } catch IssueError.duplicateReferences(let positions) {
@@ -109,7 +114,10 @@ struct IssueCommand: AsyncParsableCommand {
 
     static func writeQRCodes(_ issued: [IssuedInvitation], to directory: URL) throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        for invitation in issued {
+        let bar = issued.count >= 100 ? ProgressBar(total: issued.count, label: "Writing QR codes") : nil
+        defer { bar?.finish() }
+        for (done, invitation) in issued.enumerated() {
+            bar?.update(done)
             let code = try QRCode(invitation.url.absoluteString)
             let base = directory.appendingPathComponent(invitation.token.value)
             try Data(code.svg().utf8).write(to: base.appendingPathExtension("svg"))

@@ -1,12 +1,13 @@
 import Foundation
+import Synchronization
 
 /// A one-line progress bar on standard error, drawn only when it is a terminal.
-final class ProgressBar {
+final class ProgressBar: Sendable {
     private let total: Int
     private let label: String
     private let start = Date()
     private let enabled = isatty(STDERR_FILENO) == 1
-    private var lastDrawn = Date.distantPast
+    private let lastDrawn = Mutex(Date.distantPast)
 
     init(total: Int, label: String) {
         self.total = max(total, 1)
@@ -16,8 +17,12 @@ final class ProgressBar {
     func update(_ done: Int, force: Bool = false) {
         guard enabled else { return }
         let now = Date()
-        guard force || now.timeIntervalSince(lastDrawn) > 0.1 else { return }
-        lastDrawn = now
+        let due = lastDrawn.withLock { last in
+            guard force || now.timeIntervalSince(last) > 0.1 else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
         let fraction = min(1, Double(done) / Double(total))
         let width = 30
         let filled = Int(fraction * Double(width))

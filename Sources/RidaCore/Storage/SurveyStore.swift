@@ -96,13 +96,21 @@ public enum RevocationOutcome: Hashable, Sendable {
 /// The beneficiary's side: invitations, the questionnaire they pin, and exactly-once submission.
 public protocol SurveyStore: Sendable {
     /// All or nothing.
-    func issue(_ invitations: [NewInvitation]) async throws
+    /// `progress`, if given, is told how many have been written so far (the write stays one
+    /// transaction: all or nothing).
+    func issue(_ invitations: [NewInvitation], progress: (@Sendable (Int) -> Void)?) async throws
     func revoke(tokenHash: Data, at: Date) async throws -> RevocationOutcome
     func invitation(tokenHash: Data, at: Date) async throws -> InvitationDetails?
     /// In one write transaction: finds the invitation, validates the answers against its pinned
     /// questionnaire, marks it used only where it is unused, unexpired and not revoked, and
     /// stores the response (and a follow-up request, when the beneficiary asked for one).
     func submit(tokenHash: Data, _ request: SubmissionRequest, at: Date) async throws -> SubmissionOutcome
+}
+
+extension SurveyStore {
+    public func issue(_ invitations: [NewInvitation]) async throws {
+        try await issue(invitations, progress: nil)
+    }
 }
 
 /// API keys, stored hashed.

@@ -122,7 +122,10 @@ public struct InvitationIssuer: Sendable {
     }
 
     /// Issues every request, all or nothing. Tokens come from the system CSPRNG.
-    public func issue(_ requests: [IssueRequest], at date: Date = Date()) async throws -> [IssuedInvitation] {
+    /// `progress` is told how many invitations have been written so far.
+    public func issue(
+        _ requests: [IssueRequest], at date: Date = Date(), progress: (@Sendable (Int) -> Void)? = nil
+    ) async throws -> [IssuedInvitation] {
         var generator = SystemRandomNumberGenerator()
         var issued: [IssuedInvitation] = []
         var records: [NewInvitation] = []
@@ -140,7 +143,7 @@ public struct InvitationIssuer: Sendable {
                 issued.append(IssuedInvitation(token: token, url: link(for: token), expiresAt: expiresAt))
             }
         }
-        try await store.issue(records)
+        try await store.issue(records, progress: progress)
         return issued
     }
 
