@@ -67,6 +67,34 @@ import Testing
         #expect(issued.allSatisfy { $0.segment == "hajj" && $0.channel == "phone" })
     }
 
+    /// Concurrent submissions are committed together (group commit): each is stored once, each
+    /// caller hears its own outcome, and the cells stay exact.
+    @Test func concurrentSubmissionsAreEachStoredOnce() async throws {
+        let (store, configuration) = try await store()
+        let questionnaire = try #require(configuration.currentQuestionnaire())
+        let now = Date()
+        let (tokens, invitations) = newInvitations(40, channel: "web", at: now)
+        try await store.issue(invitations)
+        // Every token twice, all at once.
+        let outcomes = try await withThrowingTaskGroup(of: String.self) { group in
+            for (index, token) in (tokens + tokens).enumerated() {
+                group.addTask {
+                    switch try await store.submit(tokenHash: token.hash, self.submission(questionnaire, overall: index % 5 + 1), at: now) {
+                    case .stored: "stored"
+                    case .closed(let details): details.state == .used ? "used" : "other"
+                    default: "other"
+                    }
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 == "stored" }.count == 40)
+        #expect(outcomes.filter { $0 == "used" }.count == 40)
+        #expect(try await store.counts().responses == 40)
+        let check = try await store.checkCells()
+        #expect(check.isExact, "\(check.differences)")
+    }
+
     @Test func theCheckFindsACellThatDisagrees() async throws {
         let (store, _) = try await store()
         try await store.insert(invitations: [], responses: [sampleResponse(id: 7, overall: 5)])
