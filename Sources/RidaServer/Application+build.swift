@@ -30,11 +30,17 @@ public struct ServerDependencies: Sendable {
     public var templates: TemplateLibrary
     /// The organisation's time zone, in which days and periods are counted.
     public var timeZone: TimeZone
+    /// Where reports asked for through the API are written (and then served from).
+    public var reportsDirectory: URL
+    public var exporter: any ResponseExporter
 
     public init(
         configuration: SeedConfiguration, status: any StoreStatusReader, survey: any SurveyStore, keys: any APIKeyStore, cells: any CellReader,
-        templates: TemplateLibrary, timeZone: TimeZone
+        exporter: any ResponseExporter, templates: TemplateLibrary, timeZone: TimeZone,
+        reportsDirectory: URL = URL(fileURLWithPath: "Reports")
     ) {
+        self.exporter = exporter
+        self.reportsDirectory = reportsDirectory
         self.configuration = configuration
         self.status = status
         self.survey = survey
@@ -45,7 +51,7 @@ public struct ServerDependencies: Sendable {
     }
 
     /// Templates every page needs.
-    public static let requiredTemplates = ["survey/form", "survey/message", "survey/style"]
+    public static let requiredTemplates = ["survey/form", "survey/message", "survey/style"] + ReportWriter.templates
 }
 
 /// Builds the whole HTTP application: router, middleware, controllers.
@@ -67,7 +73,7 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies, lim
     -> Router<AppRequestContext>
 {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: SecurityHeadersMiddleware(styleSources: dependencies.templates.styleSources(of: ["survey/style"])))
+    router.add(middleware: SecurityHeadersMiddleware(styleSources: dependencies.templates.styleSources(of: ["survey/style", "reports/style"])))
     router.addRoutes(HealthController(status: dependencies.status).routes)
     router.addRoutes(
         SurveyController(configuration: dependencies.configuration, store: dependencies.survey, templates: dependencies.templates, limiter: limiter)
@@ -76,5 +82,28 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies, lim
     router.addRoutes(InvitationsController(issuer: issuer, keys: dependencies.keys).routes)
     let engine = AnalysisEngine(configuration: dependencies.configuration, timeZone: dependencies.timeZone)
     router.addRoutes(AnalyticsController(engine: engine, cells: dependencies.cells, keys: dependencies.keys).routes)
+    let reports = ReportWriter(
+        store: ReportSources(cells: dependencies.cells, exporter: dependencies.exporter), timeZone: dependencies.timeZone,
+        configuration: dependencies.configuration, templates: dependencies.templates)
+    router.addRoutes(ReportsController(writer: reports, directory: dependencies.reportsDirectory, keys: dependencies.keys).routes)
     return router
+}
+
+/// The cells and the response stream, together, as reports need them.
+struct ReportSources: CellReader, ResponseExporter {
+    let cells: any CellReader
+    let exporter: any ResponseExporter
+
+    func responseCells(from: CalendarDay, to: CalendarDay, grain: CellGrain) async throws -> [ResponseCell] {
+        try await cells.responseCells(from: from, to: to, grain: grain)
+    }
+    func invitationCells(from: CalendarDay, to: CalendarDay, grain: CellGrain) async throws -> [InvitationCell] {
+        try await cells.invitationCells(from: from, to: to, grain: grain)
+    }
+    func questionnaireVersions() async throws -> [Int64: Questionnaire] { try await cells.questionnaireVersions() }
+    func checkCells() async throws -> CellCheck { try await cells.checkCells() }
+    func exportResponses(from: CalendarDay?, to: CalendarDay?, _ body: @escaping @Sendable (ExportedResponse) throws -> Void) async throws {
+        try await exporter.exportResponses(from: from, to: to, body)
+    }
+    func followUpCount(from: CalendarDay, to: CalendarDay) async throws -> Int { try await exporter.followUpCount(from: from, to: to) }
 }

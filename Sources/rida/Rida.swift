@@ -7,6 +7,7 @@ struct Rida: AsyncParsableCommand {
         abstract: "Beneficiary satisfaction surveys and honest statistics, for improvement — never for blame.",
         subcommands: [
             InitCommand.self, ConfigCommand.self, ServeCommand.self, DemoCommand.self, IssueCommand.self, ImportCommand.self, AnalyzeCommand.self,
+            ReportCommand.self, ExportCommand.self,
             APIKeyCommand.self,
         ]
     )

@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Directory of the page templates (default: $RIDA_TEMPLATES, else ./Templates).", valueName: "dir"))
     var templates: String?
 
+    @Option(help: ArgumentHelp("Directory the reports asked for through the API are written to (default ./Reports).", valueName: "dir"))
+    var reports: String = "Reports"
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if let baseURL {
@@ -84,8 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
         let app = buildApplication(
             settings: settings,
             dependencies: ServerDependencies(
-                configuration: configuration, status: store, survey: store, keys: store, cells: store, templates: library,
-                timeZone: store.settings.timeZone),
+                configuration: configuration, status: store, survey: store, keys: store, cells: store, exporter: store, templates: library,
+                timeZone: store.settings.timeZone, reportsDirectory: URL(fileURLWithPath: reports)),
             logger: logger,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? settings.port

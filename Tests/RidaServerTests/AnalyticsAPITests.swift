@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -93,4 +94,44 @@ import Testing
 
 func shippedConfigurationForServer() throws -> SeedConfiguration {
     try SeedLoader(directory: shippedSeeds).load()
+}
+
+@Suite struct ReportsAPITests {
+    @Test func analystsAndTheBoardGetTheReportsOthersDoNot() async throws {
+        let fixture = try await AnalyticsAPITests().fixture()
+        let keys = InvitationsAPITests()
+        let analyst = try await keys.key(fixture, role: .analyst)
+        let board = try await keys.key(fixture, role: .board)
+        let issuer = try await keys.key(fixture, role: .issuer)
+        try await fixture.app.test(.router) { client in
+            let uri = "/api/v1/reports/2026-03/review.ar.html"
+            try await client.execute(uri: uri, method: .get) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(issuer)"]) { #expect($0.status == .forbidden) }
+            for key in [analyst, board] {
+                try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(key)"]) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+                    let html = String(buffer: response.body)
+                    #expect(html.contains(#"<html lang="ar" dir="rtl">"#))
+                    // The page's stylesheet is allowed by its hash.
+                    let open = try #require(html.range(of: "<style>")), close = try #require(html.range(of: "</style>"))
+                    let digest = Data(SHA256.hash(data: Data(html[open.upperBound..<close.lowerBound].utf8))).base64EncodedString()
+                    #expect(response.headers[.contentSecurityPolicy]?.contains("'sha256-\(digest)'") == true)
+                }
+            }
+            try await client.execute(uri: "/api/v1/reports/2026-03/aggregates.csv", method: .get, headers: [.authorization: "Bearer \(board)"]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
+                #expect(response.headers[HTTPField.Name("Content-Disposition")!]?.hasPrefix("attachment") == true)
+            }
+            for (uri, status) in [
+                ("/api/v1/reports/2026-03/secrets.txt", HTTPResponse.Status.notFound), ("/api/v1/reports/..%2F..%2Fetc/passwd", .unprocessableContent),
+                ("/api/v1/reports/2026-13/review.en.html", .unprocessableContent), ("/api/v1/reports/2026-03/review.en.html?calendar=julian", .unprocessableContent),
+            ] {
+                try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(analyst)"]) { response in
+                    #expect(response.status == status, "\(uri)")
+                }
+            }
+        }
+    }
 }

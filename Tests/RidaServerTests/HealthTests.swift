@@ -26,9 +26,10 @@ func temporaryStore() async throws -> AppDatabase {
 /// Everything the server needs, on a fresh database; `status` replaces the health source.
 func dependencies(_ store: AppDatabase, status: (any StoreStatusReader)? = nil) async throws -> ServerDependencies {
     ServerDependencies(
-        configuration: try SeedLoader(directory: shippedSeeds).load(), status: status ?? store, survey: store, keys: store, cells: store,
+        configuration: try SeedLoader(directory: shippedSeeds).load(), status: status ?? store, survey: store, keys: store, cells: store, exporter: store,
         templates: try await TemplateLibrary(directory: shippedTemplates, required: ServerDependencies.requiredTemplates),
-        timeZone: store.settings.timeZone)
+        timeZone: store.settings.timeZone,
+        reportsDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("rida-reports-\(UUID().uuidString)"))
 }
 
 /// A store whose database does not answer.

@@ -1,0 +1,351 @@
+import Foundation
+
+/// Inline SVG charts for the HTML reports: models for the templates in `Templates/charts/`.
+///
+/// Coordinates are computed here and handed to the templates as strings of numbers; the only
+/// other attribute values are fixed colours, fixed keywords and the sanitised id. Everything a
+/// person wrote or translated goes into element text, where the templates escape it. Each chart
+/// has a `<title>`, a `<desc>` and a data table; nothing is ranked, and special-cause colours are
+/// blue (improvement) and orange (concern), common cause grey.
+public enum Charts {
+    /// Template names, for `TemplateLibrary(directory:required:)`.
+    public static let templates = ["charts/control", "charts/funnel", "charts/sparkline", "charts/profile", "charts/table", "charts/legend"]
+
+    // MARK: - Control chart
+
+    /// XmR control chart of a series (`Templates/charts/control.mustache`). In right-to-left
+    /// layouts the first period is at the right.
+    public static func controlChart(_ input: ControlChartInput, labels: ChartLabels) -> [String: Any] {
+        let width = 640.0
+        let height = 300.0
+        let frame = PlotFrame(width: width, height: height, axisSide: 64, otherSide: 16, top: 16, bottom: 56, rtl: labels.rtl)
+        let limitValues = [input.mean, input.upper, input.lower, input.upper2Sigma, input.lower2Sigma]
+        let axis = ValueAxis(values: input.points.compactMap(\.shownValue) + limitValues, bounds: input.format.bounds)
+        let count = input.points.count
+        func x(_ index: Int) -> Double { frame.x(fraction: count > 1 ? Double(index) / Double(count - 1) : 0.5, inset: 12) }
+        func y(_ value: Double) -> Double { axis.position(value, from: frame.bottom, to: frame.top) }
+        let direction = labels.rtl ? "rtl" : "ltr"
+
+        var model = ChartModel.base(id: input.id, labels: labels, width: width, height: height)
+
+        // The series: a polyline per run of shown points, a gap where a point is hidden.
+        var segments: [[String: Any]] = []
+        var markers: [[String: Any]] = []
+        var run: [(Double, Double)] = []
+        func closeRun() {
+            if run.count >= 2 { segments.append(["points": ChartModel.points(run)]) }
+            run = []
+        }
+        for (index, point) in input.points.enumerated() {
+            guard let value = point.shownValue else {
+                closeRun()
+                continue
+            }
+            let position = (x(index), y(value))
+            run.append(position)
+            markers.append([
+                "cx": ChartNumber.coordinate(position.0), "cy": ChartNumber.coordinate(position.1),
+                "r": point.signal == nil ? "3" : "5",
+                "fill": ChartColour.signal(point.signal, higherIsBetter: input.higherIsBetter),
+                "label": point.period + ": " + input.format.text(value),
+            ])
+        }
+        closeRun()
+        model["segments"] = segments
+        model["markers"] = markers
+
+        func horizontal(_ value: Double) -> [[String: Any]] {
+            guard axis.contains(value) else { return [] }
+            return [ChartModel.line(x1: frame.left, y1: y(value), x2: frame.right, y2: y(value))]
+        }
+        model["centre"] = horizontal(input.mean)
+        model["limits"] = horizontal(input.upper) + horizontal(input.lower)
+        model["sigma"] = horizontal(input.upper2Sigma) + horizontal(input.lower2Sigma)
+        let bandTop = min(max(input.upper2Sigma, axis.low), axis.high)
+        let bandBottom = min(max(input.lower2Sigma, axis.low), axis.high)
+        model["band"] =
+            bandTop > bandBottom
+            ? [[
+                "x": ChartNumber.coordinate(frame.left), "y": ChartNumber.coordinate(y(bandTop)),
+                "width": ChartNumber.coordinate(frame.plotWidth), "height": ChartNumber.coordinate(y(bandBottom) - y(bandTop)),
+            ]] : [[String: Any]]()
+
+        let ticks = ChartModel.verticalTicks(axis, frame: frame, format: input.format)
+        model["yTicks"] = ticks.labels
+        model["grid"] = ticks.grid
+        model["axes"] = [
+            ChartModel.line(x1: frame.left, y1: frame.bottom, x2: frame.right, y2: frame.bottom),
+            ChartModel.line(x1: frame.axisX, y1: frame.top, x2: frame.axisX, y2: frame.bottom),
+        ]
+        // At most 8 period labels, evenly thinned; every period is in the table.
+        let every = max(1, Int((Double(count) / 8).rounded(.up)))
+        model["xTicks"] = input.points.indices.filter { $0 % every == 0 }.map { index in
+            ChartModel.text(input.points[index].period, x: x(index), y: frame.bottom + 16, anchor: "middle", direction: direction)
+        }
+        model["captions"] = [
+            ChartModel.text(labels.xAxis, x: frame.centreX, y: height - 10, anchor: "middle", direction: direction),
+            ChartModel.text(labels.yAxis, x: frame.axisCaptionX, y: (frame.top + frame.bottom) / 2, anchor: "middle", direction: direction, rotate: true),
+        ]
+
+        model["legend"] = [
+            ChartModel.legendItem(labels.commonCause, .dot(ChartColour.common)),
+            ChartModel.legendItem(labels.improvement, .dot(ChartColour.improvement)),
+            ChartModel.legendItem(labels.concern, .dot(ChartColour.concern)),
+            ChartModel.legendItem(labels.mean, .line(ChartColour.centre, dashed: false)),
+            ChartModel.legendItem(input.trial ? labels.trialLimits : labels.limits, .line(ChartColour.limit, dashed: true)),
+            ChartModel.legendItem(labels.twoSigma, .band(ChartColour.band)),
+        ]
+        model["tableHeaders"] = [labels.rowHeader, labels.n, labels.value, labels.interval, labels.signal]
+        model["tableRows"] = input.points.map { point -> [String: Any] in
+            let shown = point.shownValue
+            let signal: String
+            if shown == nil {
+                signal = ""
+            } else {
+                switch ChartColour.signal(point.signal, higherIsBetter: input.higherIsBetter) {
+                case ChartColour.improvement: signal = labels.improvement
+                case ChartColour.concern: signal = labels.concern
+                default: signal = labels.commonCause
+                }
+            }
+            return ChartModel.row(
+                point.period,
+                [
+                    ChartModel.cell(point.suppressed ? "" : point.n.map(String.init) ?? "", number: true),
+                    ChartModel.cell(shown.map(input.format.text) ?? (point.suppressed ? labels.suppressed : ""), number: shown != nil),
+                    ChartModel.cell(shown == nil ? "" : input.format.interval(point.lower, point.upper), number: true),
+                    ChartModel.cell(signal, number: false),
+                ])
+        }
+        return model
+    }
+
+    // MARK: - Funnel plot
+
+    /// Funnel plot (`Templates/charts/funnel.mustache`): value against sample size, the target,
+    /// the 95% and 99.8% limits, a dot per unit. Units flagged at 99.8% are blue or orange.
+    public static func funnelPlot(_ input: FunnelInput, labels: ChartLabels) -> [String: Any] {
+        let width = 640.0
+        let height = 360.0
+        let frame = PlotFrame(width: width, height: height, axisSide: 64, otherSide: 24, top: 16, bottom: 56, rtl: labels.rtl)
+        let direction = labels.rtl ? "rtl" : "ltr"
+        let drawn = input.units.enumerated().compactMap { index, unit -> (Int, FunnelUnit, Double, Double)? in
+            guard !unit.suppressed, let n = unit.n, n > 0, let value = unit.value, value.isFinite else { return nil }
+            return (index, unit, Double(n), value)
+        }
+        let largest = drawn.map(\.2).max() ?? input.limits.map(\.n).max() ?? 100
+        let nAxis = ValueAxis(values: [0, largest], bounds: 0...Double.greatestFiniteMagnitude)
+        let smallest = drawn.map(\.2).min() ?? 1
+        // The y axis reaches the 99.8% limits at the smallest unit, not the limits' blow-up near n = 0.
+        let reach = input.limits.filter { $0.n >= smallest * 0.95 && $0.n <= nAxis.high }.flatMap { [$0.lower998, $0.upper998] }
+        let axis = ValueAxis(values: drawn.map(\.3) + [input.target] + reach, bounds: input.format.bounds)
+        func x(_ n: Double) -> Double { nAxis.position(n, from: labels.rtl ? frame.right : frame.left, to: labels.rtl ? frame.left : frame.right) }
+        func y(_ value: Double) -> Double { axis.position(value, from: frame.bottom, to: frame.top) }
+
+        var model = ChartModel.base(id: input.id, labels: labels, width: width, height: height)
+        model["clip"] = [
+            "x": ChartNumber.coordinate(frame.left), "y": ChartNumber.coordinate(frame.top),
+            "width": ChartNumber.coordinate(frame.plotWidth), "height": ChartNumber.coordinate(frame.plotHeight),
+        ]
+        func curve(_ value: KeyPath<FunnelLimitPoint, Double>) -> [String: Any]? {
+            let points = input.limits.filter { $0.n <= nAxis.high && $0[keyPath: value].isFinite }.map { (x($0.n), y($0[keyPath: value])) }
+            return points.count >= 2 ? ["points": ChartModel.points(points)] : nil
+        }
+        model["limits95"] = [curve(\.lower95), curve(\.upper95)].compactMap { $0 }
+        model["limits998"] = [curve(\.lower998), curve(\.upper998)].compactMap { $0 }
+        model["centre"] =
+            axis.contains(input.target)
+            ? [ChartModel.line(x1: frame.left, y1: y(input.target), x2: frame.right, y2: y(input.target))] : [[String: Any]]()
+        model["dots"] = drawn.map { _, unit, n, value -> [String: Any] in
+            let cx = x(n)
+            let cy = y(value)
+            return [
+                "cx": ChartNumber.coordinate(cx), "cy": ChartNumber.coordinate(cy),
+                "fill": ChartColour.signal(unit.flag, higherIsBetter: input.higherIsBetter),
+                "label": unit.name + ": " + input.format.text(value) + " (n = \(Int(n)))",
+                "name": ChartModel.text(unit.name, x: labels.rtl ? cx - 7 : cx + 7, y: cy, anchor: "start", direction: direction),
+            ]
+        }
+        let ticks = ChartModel.verticalTicks(axis, frame: frame, format: input.format)
+        model["yTicks"] = ticks.labels
+        model["grid"] = ticks.grid
+        model["xTicks"] = nAxis.ticks.map { tick in
+            ChartModel.text(ChartNumber.fixed(tick, decimals: ChartNumber.decimals(forStep: nAxis.step)), x: x(tick), y: frame.bottom + 16, anchor: "middle", direction: "ltr")
+        }
+        model["tickMarks"] = nAxis.ticks.map { ChartModel.line(x1: x($0), y1: frame.bottom, x2: x($0), y2: frame.bottom + 4) }
+        model["axes"] = [
+            ChartModel.line(x1: frame.left, y1: frame.bottom, x2: frame.right, y2: frame.bottom),
+            ChartModel.line(x1: frame.axisX, y1: frame.top, x2: frame.axisX, y2: frame.bottom),
+        ]
+        model["captions"] = [
+            ChartModel.text(labels.xAxis, x: frame.centreX, y: height - 10, anchor: "middle", direction: direction),
+            ChartModel.text(labels.yAxis, x: frame.axisCaptionX, y: (frame.top + frame.bottom) / 2, anchor: "middle", direction: direction, rotate: true),
+        ]
+        model["legend"] = [
+            ChartModel.legendItem(labels.commonCause, .dot(ChartColour.common)),
+            ChartModel.legendItem(labels.improvement, .dot(ChartColour.improvement)),
+            ChartModel.legendItem(labels.concern, .dot(ChartColour.concern)),
+            ChartModel.legendItem(labels.mean, .line(ChartColour.centre, dashed: false)),
+            ChartModel.legendItem(labels.limits95, .line(ChartColour.line, dashed: true)),
+            ChartModel.legendItem(labels.limits998, .line(ChartColour.limit, dashed: true)),
+        ]
+        model["tableHeaders"] = [labels.rowHeader, labels.n, labels.value, labels.interval, labels.signal]
+        // The caller's order: a funnel plot is not a league table.
+        model["tableRows"] = input.units.map { unit -> [String: Any] in
+            let shown = unit.suppressed ? nil : unit.value.flatMap { $0.isFinite ? $0 : nil }
+            let signal: String
+            switch (shown, unit.flag) {
+            case (nil, _): signal = ""
+            case (_, nil): signal = labels.commonCause
+            case (_, let flag?): signal = ChartColour.signal(flag, higherIsBetter: input.higherIsBetter) == ChartColour.improvement ? labels.improvement : labels.concern
+            }
+            return ChartModel.row(
+                unit.name,
+                [
+                    ChartModel.cell(unit.suppressed ? "" : unit.n.map(String.init) ?? "", number: true),
+                    ChartModel.cell(shown.map(input.format.text) ?? (unit.suppressed ? labels.suppressed : ""), number: shown != nil),
+                    ChartModel.cell(shown == nil ? "" : input.format.interval(unit.lower, unit.upper), number: true),
+                    ChartModel.cell(signal, number: false),
+                ])
+        }
+        return model
+    }
+
+    // MARK: - Sparkline
+
+    /// A 120×28 line of a series with its Sen slope (`Templates/charts/sparkline.mustache`).
+    public static func sparkline(_ input: SparklineInput, labels: ChartLabels) -> [String: Any] {
+        let width = 120.0
+        let height = 28.0
+        let frame = PlotFrame(width: width, height: height, axisSide: 3, otherSide: 3, top: 3, bottom: 3, rtl: labels.rtl)
+        let values = input.values.map { value -> Double? in value.flatMap { $0.isFinite ? $0 : nil } }
+        let count = values.count
+        let observed = values.enumerated().compactMap { index, value in value.map { (Double(index), $0) } }
+        var trend: (Double, Double)?
+        if let slope = input.slope, slope.isFinite, observed.count >= 2, count >= 2 {
+            let intercept = input.intercept ?? (median(observed.map(\.1)) - median(observed.map(\.0)) * slope)
+            if intercept.isFinite { trend = (intercept, intercept + slope * Double(count - 1)) }
+        }
+        let axis = ValueAxis(values: observed.map(\.1) + (trend.map { [$0.0, $0.1] } ?? []), bounds: input.format.bounds, tickCount: 2)
+        func x(_ index: Int) -> Double { frame.x(fraction: count > 1 ? Double(index) / Double(count - 1) : 0.5) }
+        func y(_ value: Double) -> Double { axis.position(value, from: frame.bottom, to: frame.top) }
+
+        var model = ChartModel.base(id: input.id, labels: labels, width: width, height: height)
+        var segments: [[String: Any]] = []
+        var run: [(Double, Double)] = []
+        for (index, value) in values.enumerated() {
+            if let value {
+                run.append((x(index), y(value)))
+            } else {
+                if run.count >= 2 { segments.append(["points": ChartModel.points(run)]) }
+                run = []
+            }
+        }
+        if run.count >= 2 { segments.append(["points": ChartModel.points(run)]) }
+        model["segments"] = segments
+        model["trend"] = trend.map { [ChartModel.line(x1: x(0), y1: y($0.0), x2: x(count - 1), y2: y($0.1))] } ?? [[String: Any]]()
+        // The latest shown value as a dot; a lone value between gaps also gets one, or it would not show.
+        var dots: [[String: Any]] = []
+        for (index, value) in values.enumerated() {
+            guard let value else { continue }
+            let before = index > 0 ? values[index - 1] : nil
+            let after = index + 1 < count ? values[index + 1] : nil
+            if index == observed.last.map({ Int($0.0) }) || (before == nil && after == nil) {
+                dots.append(["cx": ChartNumber.coordinate(x(index)), "cy": ChartNumber.coordinate(y(value))])
+            }
+        }
+        model["dots"] = dots
+        model["tableHeaders"] = [labels.rowHeader, labels.value]
+        var rows = values.enumerated().map { index, value -> [String: Any] in
+            let period = index < input.periods.count ? input.periods[index] : String(index + 1)
+            return ChartModel.row(period, [ChartModel.cell(value.map(input.format.text) ?? labels.suppressed, number: value != nil)])
+        }
+        if let slope = input.slope, slope.isFinite {
+            rows.append(ChartModel.row(labels.trend, [ChartModel.cell(input.format.text(slope), number: true)]))
+        }
+        model["tableRows"] = rows
+        return model
+    }
+
+    // MARK: - Item profile
+
+    /// Horizontal bars of the mean score per questionnaire step with interval whiskers
+    /// (`Templates/charts/profile.mustache`). In right-to-left layouts bars grow from the right.
+    public static func itemProfile(_ input: ItemProfileInput, labels: ChartLabels) -> [String: Any] {
+        let width = 640.0
+        let rowHeight = 30.0
+        let top = 12.0
+        let plotBottom = top + rowHeight * Double(input.steps.count)
+        let height = plotBottom + 44
+        let labelColumn = 180.0
+        let valueColumn = 56.0
+        let rtl = labels.rtl
+        let direction = rtl ? "rtl" : "ltr"
+        let barsLeft = rtl ? valueColumn : labelColumn
+        let barsRight = width - (rtl ? labelColumn : valueColumn)
+        let low = input.scale.lowerBound
+        let high = input.scale.upperBound > low ? input.scale.upperBound : low + 1
+        let span = high - low
+        let axis = ValueAxis(low: low, high: high, step: span <= 10 ? 1 : ChartNumber.niceStep(span, count: 5))
+        func x(_ value: Double) -> Double {
+            let clamped = min(max(value, low), high)
+            return axis.position(clamped, from: rtl ? barsRight : barsLeft, to: rtl ? barsLeft : barsRight)
+        }
+        let format = ChartValueFormat.number(decimals: input.decimals)
+
+        var model = ChartModel.base(id: input.id, labels: labels, width: width, height: height)
+        var bars: [[String: Any]] = []
+        var whiskers: [[String: Any]] = []
+        var texts: [[String: Any]] = []
+        for (index, step) in input.steps.enumerated() {
+            let rowTop = top + rowHeight * Double(index)
+            let middle = rowTop + rowHeight / 2
+            texts.append(ChartModel.text(step.label, x: rtl ? width - labelColumn + 8 : labelColumn - 8, y: middle, anchor: "end", direction: direction))
+            guard !step.suppressed, let mean = step.mean, mean.isFinite else {
+                texts.append(ChartModel.text(labels.suppressed, x: rtl ? x(low) - 6 : x(low) + 6, y: middle, anchor: "start", direction: direction))
+                continue
+            }
+            let base = x(low)
+            let end = x(mean)
+            bars.append([
+                "x": ChartNumber.coordinate(min(base, end)), "y": ChartNumber.coordinate(rowTop + 7),
+                "width": ChartNumber.coordinate(abs(end - base)), "height": "16",
+                "label": step.label + ": " + format.text(mean),
+            ])
+            if let lower = step.lower, let upper = step.upper, lower.isFinite, upper.isFinite {
+                let from = x(lower)
+                let to = x(upper)
+                whiskers.append(ChartModel.line(x1: from, y1: middle, x2: to, y2: middle))
+                whiskers.append(ChartModel.line(x1: from, y1: middle - 5, x2: from, y2: middle + 5))
+                whiskers.append(ChartModel.line(x1: to, y1: middle - 5, x2: to, y2: middle + 5))
+            }
+            texts.append(ChartModel.text(format.text(mean), x: rtl ? barsLeft - 8 : barsRight + 8, y: middle, anchor: rtl ? "end" : "start", direction: "ltr"))
+        }
+        model["bars"] = bars
+        model["whiskers"] = whiskers
+        model["labels"] = texts
+        model["grid"] = axis.ticks.map { ChartModel.line(x1: x($0), y1: top, x2: x($0), y2: plotBottom) }
+        model["xTicks"] = axis.ticks.map { ChartModel.text(format.tick($0, step: axis.step), x: x($0), y: plotBottom + 16, anchor: "middle", direction: "ltr") }
+        model["axes"] = [ChartModel.line(x1: barsLeft, y1: plotBottom, x2: barsRight, y2: plotBottom)]
+        model["captions"] = [ChartModel.text(labels.xAxis, x: (barsLeft + barsRight) / 2, y: height - 8, anchor: "middle", direction: direction)]
+        model["tableHeaders"] = [labels.rowHeader, labels.n, labels.value, labels.interval]
+        model["tableRows"] = input.steps.map { step -> [String: Any] in
+            let shown = step.suppressed ? nil : step.mean.flatMap { $0.isFinite ? $0 : nil }
+            return ChartModel.row(
+                step.label,
+                [
+                    ChartModel.cell(step.suppressed ? "" : step.n.map(String.init) ?? "", number: true),
+                    ChartModel.cell(shown.map(format.text) ?? (step.suppressed ? labels.suppressed : ""), number: shown != nil),
+                    ChartModel.cell(shown == nil ? "" : format.interval(step.lower, step.upper), number: true),
+                ])
+        }
+        return model
+    }
+
+    private static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+}

@@ -1,0 +1,318 @@
+/// Masks personal data in free-text comments before they reach any output (docs/security.md,
+/// Privacy): phone numbers, e-mail addresses and Saudi national ID / iqama numbers.
+///
+/// Each masked span is replaced by a fixed ASCII marker — `[phone]`, `[email]`, `[id]` — that
+/// reads the same in every language and holds no digit or `@`, so masking masked text changes
+/// nothing. Everything outside the spans, bidi marks included, is kept scalar for scalar.
+///
+/// The rules (digits may be Western `0-9`, Arabic-Indic `٠-٩`, Extended Arabic-Indic `۰-۹` or
+/// Bengali `০-৯`, mixed freely):
+/// - A *number* is one or more digit groups joined by a single `.`, or by up to three spaces,
+///   dashes or parentheses (bidi marks between groups are ignored). Dates written `d-m-yyyy`,
+///   `yyyy-m-d`, `d.m.yyyy` or `d m yyyy` are never part of a number, so a date next to another
+///   number cannot look like a phone.
+/// - Saudi phones: `05…`/`01…` with 10 digits; `+966`, `00966` or bare `966` followed by `5` or `1`
+///   and 8 more digits (a trunk `0` after the country code is allowed).
+/// - Other phones: `+` and 8–15 digits; `00` and 10–13 more digits.
+/// - A phone never ends with a single-digit group, so "0551234567 3 times" keeps its "3".
+/// - E-mail: ASCII `local@domain.tld`, the domain having at least two labels and a TLD of two or
+///   more letters; non-ASCII letters (Arabic written right against it) end the address.
+/// - National ID / iqama: exactly 10 consecutive digits, not inside a longer run, starting with 1
+///   (citizen) or 2 (resident), Luhn-valid.
+/// Anything else — amounts, dates, times, years, counts, percentages, verse references,
+/// reference numbers — is left alone.
+public enum Redaction {
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        case phone, email, nationalID
+
+        /// What replaces a masked span of this kind.
+        public var marker: String {
+            switch self {
+            case .phone: "[phone]"
+            case .email: "[email]"
+            case .nationalID: "[id]"
+            }
+        }
+    }
+
+    public struct Result: Sendable, Hashable {
+        public var text: String
+        /// The kinds masked, in the order they appear in the text.
+        public var masked: [Kind]
+
+        public init(text: String, masked: [Kind]) {
+            self.text = text
+            self.masked = masked
+        }
+    }
+
+    public static func mask(_ text: String) -> Result {
+        let scalars = Array(text.unicodeScalars)
+        var taken = [Bool](repeating: false, count: scalars.count)
+        var spans: [Span] = []
+        // E-mails first (their local parts may hold digits), then phones, then IDs in what is left.
+        for finder in [emails, phones, nationalIDs] {
+            for span in finder(scalars, taken) {
+                spans.append(span)
+                for index in span.range { taken[index] = true }
+            }
+        }
+        guard !spans.isEmpty else { return Result(text: text, masked: []) }
+
+        spans.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var output = String.UnicodeScalarView()
+        var cursor = 0
+        for span in spans {
+            output.append(contentsOf: scalars[cursor..<span.range.lowerBound])
+            output.append(contentsOf: span.kind.marker.unicodeScalars)
+            cursor = span.range.upperBound
+        }
+        output.append(contentsOf: scalars[cursor...])
+        return Result(text: String(output), masked: spans.map(\.kind))
+    }
+}
+
+// MARK: - Spans
+
+extension Redaction {
+    fileprivate struct Span {
+        var range: Range<Int>
+        var kind: Kind
+    }
+
+    /// A maximal run of digits.
+    fileprivate struct Group {
+        var range: Range<Int>
+        var digits: [UInt8]
+        /// Written right after a `+` (itself not after a digit).
+        var plus: Bool
+    }
+
+    fileprivate static func digitValue(_ scalar: Unicode.Scalar) -> UInt8? {
+        let value = scalar.value
+        for zero: UInt32 in [0x30, 0x660, 0x6F0, 0x9E6] where (zero...zero + 9).contains(value) {
+            return UInt8(value - zero)
+        }
+        return nil
+    }
+
+    fileprivate static func isBidiMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x200E, 0x200F, 0x061C, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+
+    /// Space, no-break space, thin space, narrow no-break space.
+    fileprivate static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        [0x20, 0xA0, 0x2009, 0x202F].contains(scalar.value)
+    }
+
+    /// Hyphen-minus and the Unicode hyphens and dashes people type between digit groups.
+    fileprivate static func isDash(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "-" || (0x2010...0x2013).contains(scalar.value)
+    }
+}
+
+// MARK: - E-mail
+
+extension Redaction {
+    private static func isLocalPartCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        isDomainCharacter(scalar) || "_%+".unicodeScalars.contains(scalar)
+    }
+
+    private static func isDomainCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9", "-", ".": true
+        default: false
+        }
+    }
+
+    fileprivate static func emails(in scalars: [Unicode.Scalar], taken: [Bool]) -> [Span] {
+        var spans: [Span] = []
+        for at in scalars.indices where scalars[at] == "@" {
+            var start = at
+            while start > 0, isLocalPartCharacter(scalars[start - 1]) { start -= 1 }
+            while start < at, scalars[start] == "." { start += 1 }
+            var end = at + 1
+            while end < scalars.count, isDomainCharacter(scalars[end]) { end += 1 }
+            while end > at + 1, scalars[end - 1] == "." || scalars[end - 1] == "-" { end -= 1 }
+            guard start < at, !(start..<end).contains(where: { taken[$0] }),
+                isDomain(String(String.UnicodeScalarView(scalars[(at + 1)..<end])))
+            else { continue }
+            spans.append(Span(range: start..<end, kind: .email))
+        }
+        return spans
+    }
+
+    private static func isDomain(_ domain: String) -> Bool {
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, let tld = labels.last, tld.count >= 2, tld.allSatisfy(\.isLetter) else { return false }
+        return labels.allSatisfy { !$0.isEmpty && $0.first != "-" && $0.last != "-" }
+    }
+}
+
+// MARK: - Phones
+
+extension Redaction {
+    fileprivate static func phones(in scalars: [Unicode.Scalar], taken: [Bool]) -> [Span] {
+        var spans: [Span] = []
+        for chain in numbers(in: scalars, taken: taken) {
+            var first = 0
+            while first < chain.count {
+                guard let last = phoneEnd(in: chain, from: first) else {
+                    first += 1
+                    continue
+                }
+                var start = chain[first].range.lowerBound - (chain[first].plus ? 1 : 0)
+                var end = chain[last].range.upperBound
+                // Keep parentheses balanced: "(055) 123 4567" masks its opening parenthesis too.
+                let opens = (start..<end).count { scalars[$0] == "(" }
+                let closes = (start..<end).count { scalars[$0] == ")" }
+                if closes > opens, start > 0, scalars[start - 1] == "(", !taken[start - 1] { start -= 1 }
+                if opens > closes, end < scalars.count, scalars[end] == ")", !taken[end] { end += 1 }
+                spans.append(Span(range: start..<end, kind: .phone))
+                first = last + 1
+            }
+        }
+        return spans
+    }
+
+    /// The last group of the longest phone number starting at `first`, Saudi forms first so that a
+    /// number written after a Saudi phone is not swallowed by the looser international rule.
+    private static func phoneEnd(in chain: [Group], from first: Int) -> Int? {
+        var candidates: [(last: Int, digits: [UInt8])] = []
+        var digits: [UInt8] = []
+        for last in first..<chain.count {
+            digits += chain[last].digits
+            if digits.count > 17 { break }
+            if chain[last].digits.count >= 2 { candidates.append((last, digits)) }
+        }
+        let plus = chain[first].plus
+        if let match = candidates.last(where: { isSaudiPhone($0.digits, plus: plus) }) { return match.last }
+        return candidates.last(where: { isInternationalPhone($0.digits, plus: plus) })?.last
+    }
+
+    private static func isSaudiPhone(_ digits: [UInt8], plus: Bool) -> Bool {
+        if plus { return digits.starts(with: [9, 6, 6]) && isSaudiSubscriber(digits.dropFirst(3)) }
+        if digits.count == 10, digits[0] == 0 { return isSaudiSubscriber(digits.dropFirst()) }
+        if digits.starts(with: [0, 0, 9, 6, 6]) { return isSaudiSubscriber(digits.dropFirst(5)) }
+        if digits.starts(with: [9, 6, 6]) { return isSaudiSubscriber(digits.dropFirst(3)) }
+        return false
+    }
+
+    /// `5` (mobile) or `1` (landline: 11 Riyadh, 12 Makkah/Jeddah, …) and 8 more digits, after an
+    /// optional trunk `0`.
+    private static func isSaudiSubscriber(_ digits: ArraySlice<UInt8>) -> Bool {
+        let number = digits.first == 0 ? digits.dropFirst() : digits
+        return number.count == 9 && (number.first == 5 || number.first == 1)
+    }
+
+    /// E.164 allows at most 15 digits; 8 is the shortest a country code and subscriber make in
+    /// practice. A bare number (no `+` or `00`) is never taken for a foreign phone.
+    private static func isInternationalPhone(_ digits: [UInt8], plus: Bool) -> Bool {
+        if plus { return (8...15).contains(digits.count) && digits[0] != 0 }
+        return digits.starts(with: [0, 0]) && (12...15).contains(digits.count) && digits[2] != 0
+    }
+
+    /// Digit groups joined into numbers, with dates taken out.
+    private static func numbers(in scalars: [Unicode.Scalar], taken: [Bool]) -> [[Group]] {
+        var chains: [[(group: Group, gap: [Unicode.Scalar])]] = []
+        var index = 0
+        while index < scalars.count {
+            guard !taken[index], let digit = digitValue(scalars[index]) else {
+                index += 1
+                continue
+            }
+            let start = index
+            var digits = [digit]
+            index += 1
+            while index < scalars.count, !taken[index], let digit = digitValue(scalars[index]) {
+                digits.append(digit)
+                index += 1
+            }
+            let plus = start > 0 && scalars[start - 1] == "+" && !taken[start - 1] && (start < 2 || digitValue(scalars[start - 2]) == nil)
+            let group = Group(range: start..<index, digits: digits, plus: plus)
+            if let previous = chains.last?.last {
+                let gap = scalars[previous.group.range.upperBound..<start]
+                let visible = gap.filter { !isBidiMark($0) }
+                let free = !(previous.group.range.upperBound..<start).contains { taken[$0] }
+                if free, joinsGroups(visible) {
+                    chains[chains.count - 1].append((group, visible))
+                    continue
+                }
+            }
+            chains.append([(group, [])])
+        }
+        return chains.flatMap { withoutDates($0) }
+    }
+
+    private static func joinsGroups(_ gap: [Unicode.Scalar]) -> Bool {
+        if gap == ["."] { return true }
+        return gap.count <= 3 && gap.allSatisfy { isSpace($0) || isDash($0) || $0 == "(" || $0 == ")" }
+    }
+
+    /// Splits a chain around the dates in it (`14-03-2026`, `2026.03.14`, `14 03 2026`).
+    private static func withoutDates(_ chain: [(group: Group, gap: [Unicode.Scalar])]) -> [[Group]] {
+        var isDate = [Bool](repeating: false, count: chain.count)
+        for first in chain.indices.dropLast(2) {
+            let (a, b, c) = (chain[first].group.digits, chain[first + 1].group.digits, chain[first + 2].group.digits)
+            let separator = chain[first + 1].gap
+            guard separator.count == 1, separator == chain[first + 2].gap else { continue }
+            let dayMonthYear = isDayOrMonth(a) && isDayOrMonth(b) && isYear(c) && min(value(a), value(b)) <= 12
+            let yearMonthDay = isYear(a) && isDayOrMonth(b) && isDayOrMonth(c) && min(value(b), value(c)) <= 12
+            if dayMonthYear || yearMonthDay { isDate[first...(first + 2)] = [true, true, true] }
+        }
+        var pieces: [[Group]] = [[]]
+        for (index, link) in chain.enumerated() {
+            if isDate[index] {
+                if !(pieces.last?.isEmpty ?? true) { pieces.append([]) }
+            } else {
+                pieces[pieces.count - 1].append(link.group)
+            }
+        }
+        return pieces.filter { !$0.isEmpty }
+    }
+
+    private static func value(_ digits: [UInt8]) -> Int { digits.reduce(0) { $0 * 10 + Int($1) } }
+
+    private static func isDayOrMonth(_ digits: [UInt8]) -> Bool { digits.count <= 2 && (1...31).contains(value(digits)) }
+
+    /// Gregorian or Hijri.
+    private static func isYear(_ digits: [UInt8]) -> Bool {
+        digits.count == 4 && ((1900...2100).contains(value(digits)) || (1300...1500).contains(value(digits)))
+    }
+}
+
+// MARK: - National ID / iqama
+
+extension Redaction {
+    fileprivate static func nationalIDs(in scalars: [Unicode.Scalar], taken: [Bool]) -> [Span] {
+        var spans: [Span] = []
+        var index = 0
+        while index < scalars.count {
+            guard digitValue(scalars[index]) != nil else {
+                index += 1
+                continue
+            }
+            let start = index
+            while index < scalars.count, digitValue(scalars[index]) != nil { index += 1 }
+            let digits = scalars[start..<index].compactMap(digitValue)
+            let free = !(start..<index).contains { taken[$0] }
+            if free, digits.count == 10, digits[0] == 1 || digits[0] == 2, isLuhnValid(digits) {
+                spans.append(Span(range: start..<index, kind: .nationalID))
+            }
+        }
+        return spans
+    }
+
+    /// The Saudi ID's last digit is its Luhn check digit.
+    private static func isLuhnValid(_ digits: [UInt8]) -> Bool {
+        let sum = digits.reversed().enumerated().reduce(0) { sum, element in
+            let (position, digit) = element
+            let weighted = Int(digit) * (position.isMultiple(of: 2) ? 1 : 2)
+            return sum + (weighted > 9 ? weighted - 9 : weighted)
+        }
+        return sum.isMultiple(of: 10)
+    }
+}

@@ -1,0 +1,116 @@
+/// The words of the monthly review and the board pack, in Arabic and English.
+struct ReportText {
+    let arabic: Bool
+
+    init(language: String) { arabic = language == "ar" }
+
+    func callAsFunction(_ key: String) -> String {
+        guard let pair = Self.words[key] else { return key }
+        return arabic ? pair.1 : pair.0
+    }
+
+    static let words: [String: (String, String)] = [
+        "reviewTitle": ("Monthly service review", "المراجعة الشهرية لجودة الخدمة"),
+        "boardTitle": ("Beneficiary satisfaction — board summary", "رضا المستفيدين — ملخص لمجلس الإدارة"),
+        "period": ("Period", "الفترة"),
+        "policy": (
+            "Evaluating the service is the beneficiary's right and a tool for development, not for punishment or defamation. No member of staff is ranked or named; small groups are not shown.",
+            "تقييم الخدمة حقٌّ للمستفيد وأداةٌ للتطوير، لا للعقاب أو التشهير. لا يُرتَّب أي موظف ولا يُسمّى، ولا تُعرض المجموعات الصغيرة."
+        ),
+        "headline": ("Headline measures", "المؤشرات الرئيسة"),
+        "csat": ("Satisfaction (share rating 4–5)", "الرضا (نسبة التقييم 4–5)"),
+        "nps": ("Net promoter score", "صافي نقاط الترويج"),
+        "ces": ("Ease of getting the service (mean, 1–7)", "سهولة الحصول على الخدمة (متوسط 1–7)"),
+        "response-rate": ("Response rate (answered ÷ issued)", "معدل الاستجابة (المُجاب ÷ المُرسَل)"),
+        "bottom-2": ("Dissatisfaction (share rating 1–2)", "عدم الرضا (نسبة التقييم 1–2)"),
+        "n": ("responses", "ردًّا"),
+        "interval": ("95% interval", "فترة الثقة 95%"),
+        "controlChartOf": ("Control chart, 24 periods: ", "خريطة ضبط لأربع وعشرين فترة: "),
+        "controlChartDescription": (
+            "Monthly values with their mean and control limits; marked points are special-cause signals.",
+            "القيم الشهرية مع متوسطها وحدود الضبط؛ النقاط المميزة إشارات لسبب خاص."
+        ),
+        "changes": ("What changed beyond common-cause variation", "ما تغيّر خارج التباين المعتاد"),
+        "noChanges": (
+            "Nothing this period goes beyond common-cause variation: the system is stable. Improvement comes from changing the process, not from reacting to single months.",
+            "لا شيء في هذه الفترة يتجاوز التباين المعتاد: النظام مستقر. يأتي التحسين من تغيير الإجراءات لا من الاستجابة لشهر واحد."
+        ),
+        "signalHigh": ("higher than its usual range", "أعلى من نطاقه المعتاد"),
+        "signalLow": ("lower than its usual range", "أدنى من نطاقه المعتاد"),
+        "trendUp": ("a sustained rise over the period shown", "ارتفاع مستمر خلال الفترة المعروضة"),
+        "trendDown": ("a sustained fall over the period shown", "انخفاض مستمر خلال الفترة المعروضة"),
+        "flagHigh": ("above the other units beyond chance (99.8%)", "أعلى من الوحدات الأخرى بما يتجاوز الصدفة (99.8%)"),
+        "flagLow": ("below the other units beyond chance (99.8%)", "أدنى من الوحدات الأخرى بما يتجاوز الصدفة (99.8%)"),
+        "questionsGood": (
+            "What is this unit doing differently? Can it be described, and tried elsewhere? Is the rise real (same population, same channel mix)?",
+            "ما الذي تفعله هذه الوحدة بشكل مختلف؟ هل يمكن وصفه وتجربته في وحدات أخرى؟ هل الارتفاع حقيقي (الفئة نفسها وقنوات التواصل نفسها)؟"
+        ),
+        "questionsConcern": (
+            "Which step of the procedure do the item scores and comments point to? What changed in the process, staffing or demand? What small change could be tested next month (plan–do–study–act)?",
+            "إلى أي خطوة من إجراءات الخدمة تشير درجات البنود والملاحظات؟ ما الذي تغيّر في الإجراءات أو الموارد أو الطلب؟ ما التغيير الصغير الذي يمكن تجربته في الشهر القادم (خطط–نفّذ–ادرس–حسّن)؟"
+        ),
+        "comparison": ("Departments and channels compared (funnel plots)", "مقارنة الإدارات وقنوات التواصل (مخططات القُمع)"),
+        "funnelDepartments": ("Satisfaction by department, this period", "الرضا حسب الإدارة في هذه الفترة"),
+        "funnelChannels": ("Satisfaction by channel, this period", "الرضا حسب قناة التواصل في هذه الفترة"),
+        "funnelDescription": (
+            "Each dot is a unit, placed by its number of responses; dots outside the funnel differ beyond chance. There is no ranking.",
+            "كل نقطة وحدة، موضعها حسب عدد ردودها؛ النقاط خارج القُمع تختلف بما يتجاوز الصدفة. لا ترتيب للوحدات."
+        ),
+        "exploratory": ("Fewer than 10 units: an exploratory comparison.", "أقل من 10 وحدات: مقارنة استكشافية."),
+        "responses": ("Responses", "عدد الردود"),
+        "trends": ("Trends over 24 periods", "الاتجاهات خلال 24 فترة"),
+        "trendNote": (
+            "Sen slope in percentage points per period, with its 95% interval and the Mann–Kendall test; q is the p-value after Benjamini–Hochberg control of false discoveries (10%).",
+            "ميل سِن بالنقاط المئوية لكل فترة مع فترة ثقة 95% واختبار مان–كندال؛ q هي القيمة الاحتمالية بعد ضبط الاكتشافات الخاطئة (بنجاميني–هوخبرغ، 10%)."
+        ),
+        "unit": ("Unit", "الوحدة"),
+        "slope": ("Sen slope", "ميل سِن"),
+        "verdict": ("Reading", "القراءة"),
+        "increasing": ("rising", "متزايد"),
+        "decreasing": ("falling", "متناقص"),
+        "no trend": ("no trend", "لا اتجاه"),
+        "insufficient data": ("too little data", "بيانات غير كافية"),
+        "profile": ("The steps of the service, by department", "خطوات الخدمة حسب الإدارة"),
+        "profileDescription": (
+            "Mean agreement (1–5) with each statement about the service procedure, this period.",
+            "متوسط الموافقة (1–5) على كل عبارة عن إجراءات الخدمة في هذه الفترة."
+        ),
+        "rates": ("Response rates", "معدلات الاستجابة"),
+        "issued": ("Invitations issued", "الدعوات المرسلة"),
+        "answered": ("Answered", "المُجابة"),
+        "rate": ("Rate", "المعدل"),
+        "lowRate": ("low response: results may not represent everyone served", "استجابة منخفضة: قد لا تمثل النتائج جميع المستفيدين"),
+        "byDepartment": ("By department", "حسب الإدارة"),
+        "byChannel": ("By channel", "حسب قناة التواصل"),
+        "comments": ("What beneficiaries wrote", "ما كتبه المستفيدون"),
+        "commentsNote": (
+            "Personal data (phone numbers, e-mail addresses, ID numbers) is masked. Units with fewer than %d responses this period show no comments.",
+            "البيانات الشخصية (أرقام الهواتف والبريد الإلكتروني وأرقام الهوية) محجوبة. لا تُعرض ملاحظات الوحدات التي لديها أقل من %d ردود في هذه الفترة."
+        ),
+        "noComments": ("No comments this period.", "لا ملاحظات في هذه الفترة."),
+        "followUps": ("Requests to be contacted", "طلبات التواصل"),
+        "followUpsText": ("%d beneficiaries asked to be contacted this period.", "طلب %d من المستفيدين التواصل معهم في هذه الفترة."),
+        "methods": ("Methods and limitations", "المنهجية وحدودها"),
+        "methodsText": (
+            "Proportions with Wilson intervals, means with Student t intervals, NPS with adjusted Wald intervals (95%). Control charts are XmR charts (mean ± 2.66 × mean moving range) with four special-cause rules; trends are Mann–Kendall tests with Sen slopes; units are compared on funnel plots with exact binomial tails and an over-dispersion allowance, flagged only at 99.8% and from 10 responses. Estimates from fewer than %d responses are not shown, nor any that could be derived from totals.",
+            "النِّسب مع فترات ثقة ويلسون، والمتوسطات مع فترات ستيودنت t، وصافي نقاط الترويج مع فترات والد المعدّلة (95%). خرائط الضبط من نوع XmR (المتوسط ± 2.66 × متوسط المدى المتحرك) مع أربع قواعد للسبب الخاص؛ والاتجاهات باختبار مان–كندال وميل سِن؛ وتُقارن الوحدات بمخططات القُمع مع ذيول ذات الحدين الدقيقة وسماحية لفرط التشتت، ولا يُشار إلى وحدة إلا عند 99.8% ومن 10 ردود فأكثر. لا تُعرض التقديرات المبنية على أقل من %d ردود، ولا أي تقدير يمكن استنتاجه من المجاميع."
+        ),
+        "limitations": (
+            "No adjustment is made for differences between the people each unit serves; channels reach different populations; people who answer may differ from those who do not. Response rates of the latest periods are provisional: invitations issued then may still be answered.",
+            "لا تُعدَّل النتائج لاختلاف المستفيدين بين الوحدات؛ وتصل قنوات التواصل إلى فئات مختلفة؛ وقد يختلف من يجيب عمّن لا يجيب. معدلات الاستجابة لآخر الفترات مبدئية: فالدعوات المرسلة فيها قد تُجاب لاحقًا."
+        ),
+        "suppressed": ("not shown (fewer than %d responses)", "لا يُعرض (أقل من %d ردود)"),
+        "hidden": ("not shown", "لا يُعرض"),
+        "lowNumbers": ("low numbers", "أعداد قليلة"),
+        "noData": ("no data", "لا بيانات"),
+        "volumes": ("Volumes and response rates", "الحجم ومعدلات الاستجابة"),
+        "all": ("All units", "جميع الوحدات"),
+        "gregorian": ("Gregorian", "ميلادي"),
+        "hijri": ("Hijri", "هجري"),
+        "skip": ("Skip to the headline measures", "انتقل إلى المؤشرات الرئيسة"),
+        "item": ("Step", "الخطوة"),
+        "mean": ("Mean", "المتوسط"),
+        "print": ("Printable on one A4 page.", "تُطبع في صفحة A4 واحدة."),
+        "signals": ("signals", "إشارات"),
+    ]
+}

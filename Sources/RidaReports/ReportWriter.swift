@@ -1,0 +1,133 @@
+import Crypto
+import Foundation
+import RidaAnalytics
+import RidaCore
+
+/// Builds and writes one period's report files.
+public struct ReportWriter: Sendable {
+    let store: any CellReader & ResponseExporter
+    let timeZone: TimeZone
+    let configuration: SeedConfiguration
+    let templates: TemplateLibrary
+
+    public init(store: any CellReader & ResponseExporter, timeZone: TimeZone, configuration: SeedConfiguration, templates: TemplateLibrary) {
+        self.store = store
+        self.timeZone = timeZone
+        self.configuration = configuration
+        self.templates = templates
+    }
+
+    /// The files a report directory holds for these languages.
+    public static func files(languages: [String]) -> [String] {
+        (["aggregates.csv", "manifest.json", "responses.csv"] + languages.flatMap { ["review.\($0).html", "board.\($0).html"] }).sorted()
+    }
+
+    public static let templates = ["reports/review", "reports/board", "reports/style", "charts/control", "charts/funnel", "charts/sparkline", "charts/profile"]
+    static let commentsPerUnit = 20
+
+    public func write(period: String, hijri: Bool, languages: [String], to directory: URL) async throws -> ReportManifest {
+        let kind: PeriodKind = hijri ? .hijriMonth : .month
+        let calendar = PeriodCalendar(kind)
+        let last: Period
+        do { last = calendar.period(containing: try calendar.firstDay(of: period)) } catch let error as PeriodError { throw AnalysisError.period(error) }
+        // 24 periods ending with the report's.
+        var first = last
+        for _ in 1..<24 { first = calendar.period(containing: CalendarDay(daysSinceEpoch: first.first.daysSinceEpoch - 1)) }
+        let engine = AnalysisEngine(configuration: configuration, timeZone: timeZone)
+        func analyse(_ by: [AnalysisDimension], _ metrics: [MetricKind]) async throws -> AnalysisResult {
+            try await engine.analyse(AnalysisRequest(from: first.label, to: last.label, period: kind, by: by, metrics: metrics), cells: store)
+        }
+        let byDepartment = try await analyse([.department], [.csat, .bottom2, .nps, .ces, .responseRate, .mean])
+        let byChannel = try await analyse([.channel], [.csat, .nps, .ces, .responseRate])
+        let byDepartmentChannel = try await analyse([.department, .channel], [.csat, .responseRate])
+        let threshold = byDepartment.suppressBelow
+
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // Responses and comments of the period, from one read transaction; cells (department ×
+        // channel × month) below the threshold are left out.
+        let cells = try await store.responseCells(from: last.first, to: last.last, grain: .departmentChannel)
+        var totals: [String: Int] = [:]
+        for cell in cells { totals["\(cell.department)\u{1F}\(cell.channel)", default: 0] += cell.responses }
+        let small = Set(totals.filter { $0.value < threshold }.map(\.key))
+        let questionnaires = Array(try await store.questionnaireVersions().values)
+        let responsesURL = directory.appendingPathComponent("responses.csv")
+        FileManager.default.createFile(atPath: responsesURL.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: responsesURL)
+        let output = BufferedOutput(handle)
+        let collector = ReportCollector(csv: try ResponsesCSV(questionnaires: questionnaires, sink: output.write), small: small)
+        try await store.exportResponses(from: last.first, to: last.last) { response in try collector.add(response) }
+        try output.flush()
+        try handle.close()
+
+        // Comments in organisational order, masked, a bounded number per unit.
+        var comments: [(department: String, channel: String, texts: [String])] = []
+        for department in configuration.departments {
+            for channel in configuration.channels {
+                guard let texts = collector.comments["\(department.id)\u{1F}\(channel.id)"], !texts.isEmpty else { continue }
+                comments.append((department.id, channel.id, Array(texts.prefix(Self.commentsPerUnit))))
+            }
+        }
+        let input = ReportInput(
+            configuration: configuration, period: last.label, hijri: hijri, first: last.first, last: last.last, byDepartment: byDepartment,
+            byChannel: byChannel, byDepartmentChannel: byDepartmentChannel, comments: comments,
+            followUps: try await store.followUpCount(from: last.first, to: last.last))
+
+        var names = ["responses.csv"]
+        for language in languages {
+            let builder = ReportBuilder(input, language: language)
+            try Data(templates.render(builder.review(), template: "reports/review").utf8).write(to: directory.appendingPathComponent("review.\(language).html"))
+            try Data(templates.render(builder.board(), template: "reports/board").utf8).write(to: directory.appendingPathComponent("board.\(language).html"))
+            names += ["review.\(language).html", "board.\(language).html"]
+        }
+        var aggregates = ""
+        try AggregatesCSV.write([byDepartment, byChannel, byDepartmentChannel], calendar: hijri ? "hijri" : "gregorian", to: CSVWriter { aggregates += $0 })
+        try Data(aggregates.utf8).write(to: directory.appendingPathComponent("aggregates.csv"))
+        names.append("aggregates.csv")
+
+        let files = try names.sorted().map { name -> ReportManifest.File in
+            let data = try Data(contentsOf: directory.appendingPathComponent(name), options: .mappedIfSafe)
+            return ReportManifest.File(name: name, bytes: data.count, sha256: SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
+        }
+        let hidden = ReportManifest.hiddenCells([byDepartment, byChannel, byDepartmentChannel])
+        let manifest = ReportManifest(
+            period: last.label, calendar: hijri ? "hijri" : "gregorian", first: last.first.description, last: last.last.description,
+            timeZone: timeZone.identifier, methodsVersion: AnalysisEngine.methodsVersion,
+            questionnaireVersions: questionnaires.map { "\($0.key) v\($0.version)" }.sorted(),
+            generatedAt: ISO8601DateFormatter().string(from: Date()),
+            suppression: .init(
+                threshold: threshold, flagFrom: byDepartment.flagFrom, primaryCells: hidden.primary, secondaryCells: hidden.secondary,
+                withheldCells: small.count, withheldResponses: collector.withheld),
+            files: files)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))
+        return manifest
+    }
+}
+
+/// Receives the period's responses: writes the anonymised CSV and keeps masked comments, for
+/// units at or above the threshold. Called from the one read transaction, one response at a time.
+final class ReportCollector: @unchecked Sendable {
+    let csv: ResponsesCSV
+    let small: Set<String>
+    var comments: [String: [String]] = [:]
+    var withheld = 0
+
+    init(csv: ResponsesCSV, small: Set<String>) {
+        self.csv = csv
+        self.small = small
+    }
+
+    func add(_ response: ExportedResponse) throws {
+        let key = "\(response.department)\u{1F}\(response.channel)"
+        guard !small.contains(key) else {
+            withheld += 1
+            return
+        }
+        try csv.write(response)
+        for item in response.texts.keys.sorted() {
+            guard let text = response.texts[item], (comments[key]?.count ?? 0) < ReportWriter.commentsPerUnit else { continue }
+            comments[key, default: []].append(Redaction.mask(text).text)
+        }
+    }
+}

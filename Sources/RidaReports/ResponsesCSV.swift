@@ -1,0 +1,100 @@
+import Foundation
+import RidaCore
+
+/// The anonymised responses as CSV: no id, no invitation, the day only; one column per rating
+/// item (a value, `na`, or empty when not answered) and per free-text item, with personal data
+/// masked. Streamed: each response is written as it arrives.
+public final class ResponsesCSV {
+    let ratingItems: [String]
+    let textItems: [String]
+    let writer: CSVWriter
+
+    public static let fixedColumns = [
+        "day", "department", "channel", "segment", "service", "language", "questionnaire", "version", "source",
+    ]
+
+    /// Item columns: every item of every stored version, in the order of the newest version.
+    public init(questionnaires: [Questionnaire], sink: @escaping (String) throws -> Void) throws {
+        var rating: [String] = [], text: [String] = []
+        for questionnaire in questionnaires.sorted(by: { $0.version > $1.version }) {
+            for item in questionnaire.items {
+                switch item.kind {
+                case .rating where !rating.contains(item.id): rating.append(item.id)
+                case .text where !text.contains(item.id): text.append(item.id)
+                default: break
+                }
+            }
+        }
+        ratingItems = rating
+        textItems = text
+        writer = try CSVWriter(sink: sink)
+        try writer.header(Self.fixedColumns + rating + text)
+    }
+
+    public func write(_ response: ExportedResponse) throws {
+        var cells: [CSVWriter.Cell] = [
+            .text(response.day.description), .text(response.department), .text(response.channel),
+            response.segment.map(CSVWriter.Cell.text) ?? .empty, response.service.map(CSVWriter.Cell.text) ?? .empty,
+            .text(response.language), .text(response.questionnaire), .integer(response.version), .text(response.source),
+        ]
+        for item in ratingItems {
+            switch response.answers[item] {
+            case .value(let value): cells.append(.integer(value))
+            case .notApplicable: cells.append(.text("na"))
+            case nil: cells.append(.empty)
+            }
+        }
+        for item in textItems {
+            cells.append(response.texts[item].map { .text(Redaction.mask($0).text) } ?? .empty)
+        }
+        try writer.row(cells)
+    }
+}
+
+/// Collects output into large writes, for streaming to a file or standard output.
+public final class BufferedOutput {
+    private let handle: FileHandle
+    private var buffer = Data()
+    private let capacity: Int
+
+    public init(_ handle: FileHandle, capacity: Int = 1 << 16) {
+        self.handle = handle
+        self.capacity = capacity
+        buffer.reserveCapacity(capacity)
+    }
+
+    public func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= capacity { try flush() }
+    }
+
+    public func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try handle.write(contentsOf: buffer)
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Which department × channel cells of each month hold too few responses to be published: their
+/// responses are left out of exports, their comments out of reports.
+public struct SmallCells: Sendable {
+    struct Key: Hashable { var month: String, department: String, channel: String }
+    private let small: Set<Key>
+
+    /// `counts`: responses per (month `YYYY-MM`, department, channel).
+    public init(counts: [(month: String, department: String, channel: String, responses: Int)], threshold: Int) {
+        small = Set(counts.filter { $0.responses < threshold }.map { Key(month: $0.month, department: $0.department, channel: $0.channel) })
+    }
+
+    public init(cells: [ResponseCell], threshold: Int) {
+        var totals: [Key: Int] = [:]
+        for cell in cells { totals[Key(month: cell.day.monthKey, department: cell.department, channel: cell.channel), default: 0] += cell.responses }
+        small = Set(totals.filter { $0.value < threshold }.map(\.key))
+    }
+
+    public func contains(_ response: ExportedResponse) -> Bool {
+        small.contains(Key(month: response.day.monthKey, department: response.department, channel: response.channel))
+    }
+
+    public var count: Int { small.count }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+/// `rida report` and `rida export responses`, end to end, on imported data with known values.
+extension CommandLineTests {
+    static let hostileComments = [
+        "<script>alert(1)</script>", "\"><img src=x onerror=alert(2)>", "=HYPERLINK(\"http://x\",\"y\")", "abc\u{202E}fed",
+        "خدمة \"ممتازة\"،\nشكرًا لكم", "اتصلوا بي على 0551234567 من فضلكم", "@SUM(A1:A2)",
+    ]
+
+    /// 2026-01: registration × office 30 responses (18 satisfied), × phone 20 (9 satisfied) with
+    /// comments; social-research × letter 3 responses, one with a comment, all to be withheld.
+    static func reportFixture() async throws -> (db: String, directory: URL) {
+        let directory = try temporaryDirectory()
+        let db = directory.appendingPathComponent("rida.sqlite").path
+        var lines = ["date,department,channel,overall,suggestion"]
+        func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        for index in 0..<30 {
+            let comment = index < hostileComments.count ? quoted(hostileComments[index]) : ""
+            lines.append("2026-01-\(index % 28 + 1 < 10 ? "0" : "")\(index % 28 + 1),registration,office,\(index < 18 ? 5 : 2),\(comment)")
+        }
+        for index in 0..<20 { lines.append("2026-01-15,registration,phone,\(index < 9 ? 4 : 3),") }
+        lines.append("2026-01-20,social-research,letter,1,\"secret small cell comment\"")
+        lines.append("2026-01-20,social-research,letter,2,")
+        lines.append("2026-01-21,social-research,letter,1,")
+        let file = directory.appendingPathComponent("data.csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        let imported = try await rida(["import", "--db", db, "--seeds", shippedSeeds.path, file.path])
+        #expect(imported.status == 0, "\(imported.error)")
+        return (db, directory)
+    }
+
+    /// Parses CSV with Python's csv module (a real, independent parser).
+    static func parseCSV(_ path: String) async throws -> [[String]] {
+        let script = """
+            import csv, json, sys
+            with open(sys.argv[1], newline='', encoding='utf-8-sig') as f:
+                print(json.dumps(list(csv.reader(f))))
+            """
+        let result = try await offPool { () throws -> Data in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", script, path]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return data
+        }
+        return try #require(try JSONSerialization.jsonObject(with: result) as? [[String]])
+    }
+
+    @Test func aReportHoldsTheKnownNumbersHidesSmallCellsAndMasksComments() async throws {
+        let (db, directory) = try await Self.reportFixture()
+        let out = directory.appendingPathComponent("report")
+        let result = try await rida(
+            ["report", "--db", db, "--seeds", shippedSeeds.path, "--templates", packageRoot.appendingPathComponent("Templates").path,
+             "--period", "2026-01", "--out", out.path])
+        #expect(result.status == 0, "\(result.error)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
+        #expect(names == ["aggregates.csv", "board.ar.html", "board.en.html", "manifest.json", "responses.csv", "review.ar.html", "review.en.html"])
+
+        // aggregates.csv against an independent count: CSAT = satisfied / answered.
+        let aggregates = try await Self.parseCSV(out.appendingPathComponent("aggregates.csv").path)
+        let header = try #require(aggregates.first)
+        func column(_ name: String) throws -> Int { try #require(header.firstIndex(of: name)) }
+        let (period, metric, level, department, channel, n, value, suppressed) = (
+            try column("period"), try column("metric"), try column("level"), try column("department"), try column("channel"), try column("n"),
+            try column("value"), try column("suppressed"))
+        func row(_ dept: String, _ chan: String) -> [String]? {
+            aggregates.first { $0[period] == "2026-01" && $0[metric] == "csat" && $0[level] == "department×channel" && $0[department] == dept && $0[channel] == chan }
+        }
+        let office = try #require(row("registration", "office"))
+        #expect(office[n] == "30")
+        #expect(abs((Double(office[value]) ?? .nan) - 18.0 / 30.0) < 1e-12)
+        let small = try #require(row("social-research", "letter"))
+        #expect(small[suppressed] == "true" && small[n] == "" && small[value] == "")
+        // The month's total is published, so the smallest other cell (phone, 20) is hidden too.
+        let phone = try #require(row("registration", "phone"))
+        #expect(phone[suppressed] == "true" && phone[n] == "")
+        // Departments: social-research (3) is hidden, so registration, the only other, is too.
+        let registration = try #require(
+            aggregates.first { $0[period] == "2026-01" && $0[metric] == "csat" && $0[level] == "department" && $0[department] == "registration" })
+        #expect(registration[suppressed] == "true")
+        let total = try #require(aggregates.first { $0[period] == "2026-01" && $0[metric] == "csat" && $0[level] == "all" })
+        #expect(total[n] == "53" && abs((Double(total[value]) ?? .nan) - 27.0 / 53.0) < 1e-12)
+        // Every shown estimate in every row has n ≥ 5.
+        for line in aggregates.dropFirst() where line[suppressed] == "false" && !line[n].isEmpty {
+            #expect((Int(line[n]) ?? 0) >= 5 || Int(line[n]) == 0, "\(line)")
+        }
+
+        // responses.csv: round-trips through a real parser, comments masked, small cell withheld,
+        // formula-like cells neutralised.
+        let responses = try await Self.parseCSV(out.appendingPathComponent("responses.csv").path)
+        #expect(responses.count == 1 + 50, "the three responses of the small cell are withheld")
+        let suggestions = Set(responses.dropFirst().compactMap { $0.last }.filter { !$0.isEmpty })
+        #expect(suggestions.contains("<script>alert(1)</script>"))
+        #expect(suggestions.contains("خدمة \"ممتازة\"،\nشكرًا لكم"))
+        #expect(suggestions.contains("'=HYPERLINK(\"http://x\",\"y\")") && suggestions.contains("'@SUM(A1:A2)"))
+        #expect(suggestions.contains { $0.hasPrefix("اتصلوا بي على ") && !$0.contains("0551234567") })
+        #expect(!suggestions.contains("secret small cell comment"))
+
+        // No file shows the small cell's comment or the phone number; HTML escapes what it shows.
+        for name in names {
+            let text = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+            #expect(!text.contains("secret small cell comment"), "\(name)")
+            #expect(!text.contains("0551234567"), "\(name)")
+        }
+        for language in ["ar", "en"] {
+            let review = try String(contentsOf: out.appendingPathComponent("review.\(language).html"), encoding: .utf8)
+            #expect(review.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!review.contains("<script"))
+            #expect(review.contains("<bdi dir=\"auto\">&quot;&gt;&lt;img src=x onerror=alert(2)&gt;</bdi>"))
+            #expect(review.contains("<html lang=\"\(language)\" dir=\"\(language == "ar" ? "rtl" : "ltr")\">"))
+        }
+
+        // The manifest names every file with its SHA-256.
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any])
+        let files = try #require(manifest["files"] as? [[String: Any]])
+        #expect(files.map { $0["name"] as? String } == names.filter { $0 != "manifest.json" })
+        #expect((manifest["suppression"] as? [String: Any])?["withheldResponses"] as? Int == 3)
+    }
+
+    @Test func exportStreamsTheAnonymisedResponses() async throws {
+        let (db, directory) = try await Self.reportFixture()
+        let file = directory.appendingPathComponent("export.csv")
+        let result = try await rida(["export", "responses", "--db", db, "--seeds", shippedSeeds.path, "--out", file.path])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.error.contains("3 responses"))
+        let rows = try await Self.parseCSV(file.path)
+        #expect(rows.first?.prefix(3) == ["day", "department", "channel"])
+        #expect(rows.count == 51)
+        #expect(!(rows.first ?? []).contains("id"))
+        let data = try Data(contentsOf: file)
+        #expect(data.prefix(3) == Data([0xEF, 0xBB, 0xBF]), "UTF-8 with a byte-order mark")
+    }
+}
