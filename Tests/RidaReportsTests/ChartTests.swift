@@ -241,7 +241,8 @@ private let commonGrey = "#767676"
         #expect(first.attributes["direction"] == "rtl")
         let ticks = rtl.chart.filter { $0.name == "text" && $0.text.hasSuffix("%") }
         #expect(!ticks.isEmpty)
-        #expect(try ticks.allSatisfy { try rtl.number($0, "x") > 580 && $0.attributes["text-anchor"] == "start" && $0.attributes["direction"] == "ltr" })
+        #expect(
+            try ticks.allSatisfy { try rtl.number($0, "x") > 580 && $0.attributes["text-anchor"] == "start" && $0.attributes["direction"] == "ltr" })
         let ltrTicks = ltr.chart.filter { $0.name == "text" && $0.text.hasSuffix("%") }
         #expect(try ltrTicks.allSatisfy { try ltr.number($0, "x") < 60 && $0.attributes["text-anchor"] == "end" })
         #expect(rtl.chart.contains { $0.name == "text" && $0.text == "الفترة" }, "the axis caption is in Arabic")
@@ -343,7 +344,11 @@ private let commonGrey = "#767676"
         #expect(trend.attributes["x1"] == String(firstPoint[0]))
         #expect(trend.attributes["y1"] == String(firstPoint[1]))
         #expect(try figure.number(trend, "y2") < figure.number(trend, "y1"), "rising: the line ends higher")
-        #expect(figure.tableRows == [["Jan", "50.0%"], ["Feb", "60.0%"], ["Mar", "Too few responses to show"], ["Apr", "70.0%"], ["May", "80.0%"], ["Trend (Sen slope)", "7.5%"]])
+        #expect(
+            figure.tableRows == [
+                ["Jan", "50.0%"], ["Feb", "60.0%"], ["Mar", "Too few responses to show"], ["Apr", "70.0%"], ["May", "80.0%"],
+                ["Trend (Sen slope)", "7.5%"],
+            ])
 
         let rtl = try await render(Charts.sparkline(input, labels: .arabic(title: "الاتجاه", description: "وصف")), "charts/sparkline")
         let rtlTrend = try #require(rtl.chart.first { $0.name == "line" })
@@ -371,9 +376,14 @@ private let commonGrey = "#767676"
         #expect(try abs(figure.number(bars[0], "width") - 303) < 0.011)
         #expect(try abs(figure.number(bars[1], "width") - 227.25) < 0.011)
         #expect(figure.chart.contains { $0.name == "text" && $0.text == "Too few responses to show" })
-        #expect(figure.tableRows == [["Courtesy", "120", "4.00", "3.80–4.20"], ["Waiting time", "118", "3.25", "3.00–3.50"], ["Referral", "", "Too few responses to show", ""]])
+        #expect(
+            figure.tableRows == [
+                ["Courtesy", "120", "4.00", "3.80–4.20"], ["Waiting time", "118", "3.25", "3.00–3.50"],
+                ["Referral", "", "Too few responses to show", ""],
+            ])
         // Whiskers: the interval 3.8–4.2 spans 40.4 units of x.
-        let whisker = try #require(figure.chart.first { $0.name == "line" && $0.attributes["y1"] == $0.attributes["y2"] && $0.attributes["y1"] == "27" })
+        let whisker = try #require(
+            figure.chart.first { $0.name == "line" && $0.attributes["y1"] == $0.attributes["y2"] && $0.attributes["y1"] == "27" })
         #expect(try abs(abs(figure.number(whisker, "x2") - figure.number(whisker, "x1")) - 40.4) < 0.011)
 
         let arabic = try await render(
@@ -405,7 +415,8 @@ private let commonGrey = "#767676"
                 "charts/funnel")
         case .sparkline:
             return try await render(
-                Charts.sparkline(SparklineInput(id: id, periods: [label, "b"], values: [0.5, 0.6], slope: 0.1, format: .proportion), labels: labels),
+                Charts.sparkline(
+                    SparklineInput(id: id, periods: [label, "b"], values: [0.5, 0.6], slope: 0.1, format: .proportion), labels: labels),
                 "charts/sparkline")
         case .profile:
             var profileSteps = steps
@@ -501,23 +512,4 @@ private let commonGrey = "#767676"
         #expect(input.trial)
         #expect(input.upper == 0.9)
     }
-}
-
-@Test func dumpChartsTEMP() async throws {
-    guard ProcessInfo.processInfo.environment["CHART_DUMP"] != nil else { return }
-    let library = try await chartLibrary()
-    let ar = ChartLabels.arabic(title: "الرضا حسب الشهر", description: "نسبة من قيّموا 4 أو 5", xAxis: "الشهر", yAxis: "نسبة الرضا")
-    let values: [Double?] = [0.72, 0.74, 0.71, nil, 0.75, 0.73, 0.95, 0.74, 0.72, 0.5, 0.73, 0.76, 0.74, 0.75]
-    let pts = values.enumerated().map { i, v in ChartPoint(period: String(format: "2025-%02d", i + 1), n: v == nil ? nil : 40, value: v, lower: v.map { $0 - 0.06 }, upper: v.map { $0 + 0.06 }, suppressed: v == nil, signal: i == 6 ? .high : i == 9 ? .low : nil) }
-    let c = ControlChartInput(id: "c", points: pts, mean: 0.735, upper: 0.86, lower: 0.61, upper2Sigma: 0.82, lower2Sigma: 0.65, trial: false, higherIsBetter: true, format: .proportion)
-    var html = "<!DOCTYPE html><html><head><meta charset=utf-8></head><body style=\"max-width:700px\">"
-    for l in [ar, english] { html += library.render(Charts.controlChart(c, labels: l), template: "charts/control") }
-    let f = FunnelInput(id: "f", target: 0.8, units: funnelUnits + [FunnelUnit(name: "مكة", n: 60, value: 0.7)], higherIsBetter: true, format: .proportion)
-    for l in [ChartLabels.arabic(title: "مقارنة", description: "d", xAxis: "عدد الردود", yAxis: "الرضا", rowHeader: "الوحدة"), english] { html += library.render(Charts.funnelPlot(f, labels: l), template: "charts/funnel") }
-    let s = SparklineInput(id: "s", values: [0.5, 0.6, nil, 0.7, 0.8, 0.78], slope: 0.06, format: .proportion)
-    for l in [ar, english] { html += library.render(Charts.sparkline(s, labels: l), template: "charts/sparkline") }
-    let p = ItemProfileInput(id: "p", steps: [ItemProfileStep(label: "حسن التعامل", n: 120, mean: 4.1, lower: 3.9, upper: 4.3), ItemProfileStep(label: "وقت الانتظار", n: 110, mean: 3.2, lower: 3.0, upper: 3.4), ItemProfileStep(label: "الإحالة", n: nil, mean: nil, suppressed: true)], scale: 1...5)
-    for l in [ChartLabels.arabic(title: "خطوات", description: "d", xAxis: "متوسط التقييم (1–5)", rowHeader: "الخطوة"), english] { html += library.render(Charts.itemProfile(p, labels: l), template: "charts/profile") }
-    html += "</body></html>"
-    try html.write(toFile: "/tmp/charts-sample.html", atomically: true, encoding: .utf8)
 }

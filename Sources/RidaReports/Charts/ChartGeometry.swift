@@ -162,13 +162,15 @@ enum ChartColour {
 enum ChartModel {
     /// An id usable in attributes: ASCII letters, digits, `-` and `_`, starting with a letter.
     static func safeID(_ id: String) -> String {
-        let kept = String(String.UnicodeScalarView(id.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }))
+        let kept = String(
+            String.UnicodeScalarView(id.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_") }))
         guard let first = kept.unicodeScalars.first else { return "chart" }
         return CharacterSet.letters.contains(first) ? kept : "chart-" + kept
     }
 
     static func safeLanguage(_ language: String) -> String {
-        let ok = !language.isEmpty && language.count <= 35
+        let ok =
+            !language.isEmpty && language.count <= 35
             && language.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") }
         return ok ? language : "und"
     }

@@ -65,10 +65,12 @@ public enum Charts {
         let bandBottom = min(max(input.lower2Sigma, axis.low), axis.high)
         model["band"] =
             bandTop > bandBottom
-            ? [[
-                "x": ChartNumber.coordinate(frame.left), "y": ChartNumber.coordinate(y(bandTop)),
-                "width": ChartNumber.coordinate(frame.plotWidth), "height": ChartNumber.coordinate(y(bandBottom) - y(bandTop)),
-            ]] : [[String: Any]]()
+            ? [
+                [
+                    "x": ChartNumber.coordinate(frame.left), "y": ChartNumber.coordinate(y(bandTop)),
+                    "width": ChartNumber.coordinate(frame.plotWidth), "height": ChartNumber.coordinate(y(bandBottom) - y(bandTop)),
+                ]
+            ] : [[String: Any]]()
 
         let ticks = ChartModel.verticalTicks(axis, frame: frame, format: input.format)
         model["yTicks"] = ticks.labels
@@ -84,7 +86,8 @@ public enum Charts {
         }
         model["captions"] = [
             ChartModel.text(labels.xAxis, x: frame.centreX, y: height - 10, anchor: "middle", direction: direction),
-            ChartModel.text(labels.yAxis, x: frame.axisCaptionX, y: (frame.top + frame.bottom) / 2, anchor: "middle", direction: direction, rotate: true),
+            ChartModel.text(
+                labels.yAxis, x: frame.axisCaptionX, y: (frame.top + frame.bottom) / 2, anchor: "middle", direction: direction, rotate: true),
         ]
 
         model["legend"] = [
@@ -170,7 +173,9 @@ public enum Charts {
         model["yTicks"] = ticks.labels
         model["grid"] = ticks.grid
         model["xTicks"] = nAxis.ticks.map { tick in
-            ChartModel.text(ChartNumber.fixed(tick, decimals: ChartNumber.decimals(forStep: nAxis.step)), x: x(tick), y: frame.bottom + 16, anchor: "middle", direction: "ltr")
+            ChartModel.text(
+                ChartNumber.fixed(tick, decimals: ChartNumber.decimals(forStep: nAxis.step)), x: x(tick), y: frame.bottom + 16, anchor: "middle",
+                direction: "ltr")
         }
         model["tickMarks"] = nAxis.ticks.map { ChartModel.line(x1: x($0), y1: frame.bottom, x2: x($0), y2: frame.bottom + 4) }
         model["axes"] = [
@@ -179,7 +184,8 @@ public enum Charts {
         ]
         model["captions"] = [
             ChartModel.text(labels.xAxis, x: frame.centreX, y: height - 10, anchor: "middle", direction: direction),
-            ChartModel.text(labels.yAxis, x: frame.axisCaptionX, y: (frame.top + frame.bottom) / 2, anchor: "middle", direction: direction, rotate: true),
+            ChartModel.text(
+                labels.yAxis, x: frame.axisCaptionX, y: (frame.top + frame.bottom) / 2, anchor: "middle", direction: direction, rotate: true),
         ]
         model["legend"] = [
             ChartModel.legendItem(labels.commonCause, .dot(ChartColour.common)),
@@ -197,7 +203,9 @@ public enum Charts {
             switch (shown, unit.flag) {
             case (nil, _): signal = ""
             case (_, nil): signal = labels.commonCause
-            case (_, let flag?): signal = ChartColour.signal(flag, higherIsBetter: input.higherIsBetter) == ChartColour.improvement ? labels.improvement : labels.concern
+            case (_, let flag?):
+                signal =
+                    ChartColour.signal(flag, higherIsBetter: input.higherIsBetter) == ChartColour.improvement ? labels.improvement : labels.concern
             }
             return ChartModel.row(
                 unit.name,
@@ -300,7 +308,8 @@ public enum Charts {
         for (index, step) in input.steps.enumerated() {
             let rowTop = top + rowHeight * Double(index)
             let middle = rowTop + rowHeight / 2
-            texts.append(ChartModel.text(step.label, x: rtl ? width - labelColumn + 8 : labelColumn - 8, y: middle, anchor: "end", direction: direction))
+            texts.append(
+                ChartModel.text(step.label, x: rtl ? width - labelColumn + 8 : labelColumn - 8, y: middle, anchor: "end", direction: direction))
             guard !step.suppressed, let mean = step.mean, mean.isFinite else {
                 texts.append(ChartModel.text(labels.suppressed, x: rtl ? x(low) - 6 : x(low) + 6, y: middle, anchor: "start", direction: direction))
                 continue
@@ -319,13 +328,16 @@ public enum Charts {
                 whiskers.append(ChartModel.line(x1: from, y1: middle - 5, x2: from, y2: middle + 5))
                 whiskers.append(ChartModel.line(x1: to, y1: middle - 5, x2: to, y2: middle + 5))
             }
-            texts.append(ChartModel.text(format.text(mean), x: rtl ? barsLeft - 8 : barsRight + 8, y: middle, anchor: rtl ? "end" : "start", direction: "ltr"))
+            texts.append(
+                ChartModel.text(format.text(mean), x: rtl ? barsLeft - 8 : barsRight + 8, y: middle, anchor: rtl ? "end" : "start", direction: "ltr"))
         }
         model["bars"] = bars
         model["whiskers"] = whiskers
         model["labels"] = texts
         model["grid"] = axis.ticks.map { ChartModel.line(x1: x($0), y1: top, x2: x($0), y2: plotBottom) }
-        model["xTicks"] = axis.ticks.map { ChartModel.text(format.tick($0, step: axis.step), x: x($0), y: plotBottom + 16, anchor: "middle", direction: "ltr") }
+        model["xTicks"] = axis.ticks.map {
+            ChartModel.text(format.tick($0, step: axis.step), x: x($0), y: plotBottom + 16, anchor: "middle", direction: "ltr")
+        }
         model["axes"] = [ChartModel.line(x1: barsLeft, y1: plotBottom, x2: barsRight, y2: plotBottom)]
         model["captions"] = [ChartModel.text(labels.xAxis, x: (barsLeft + barsRight) / 2, y: height - 8, anchor: "middle", direction: direction)]
         model["tableHeaders"] = [labels.rowHeader, labels.n, labels.value, labels.interval]
