@@ -97,10 +97,15 @@ public struct ReportBuilder {
         return ChartLabels(language: language, rtl: rtl, title: title, description: description, xAxis: xAxis ?? "Period", rowHeader: rowHeader ?? "Period")
     }
 
+    /// The period with both calendars: a Gregorian month names the Hijri months it overlaps.
     var periodLabel: String {
         let gregorian = "\u{2066}\(input.first.description) – \(input.last.description)\u{2069}"
         let label = "\u{2066}\(input.period)\u{2069}"
-        return input.hijri ? "\(label) (\(text("hijri"))) · \(gregorian) (\(text("gregorian")))" : "\(label) · \(gregorian)"
+        if input.hijri { return "\(label) (\(text("hijri"))) · \(gregorian) (\(text("gregorian")))" }
+        let hijri = PeriodCalendar(.hijriMonth)
+        let months = [hijri.period(containing: input.first).label, hijri.period(containing: input.last).label]
+        let overlap = months[0] == months[1] ? months[0] : "\(months[0]) – \(months[1])"
+        return "\(label) (\(text("gregorian"))) · \(gregorian) · \u{2066}\(overlap)\u{2069} (\(text("hijri")))"
     }
 
     // MARK: - Sections
@@ -214,7 +219,13 @@ public struct ReportBuilder {
         guard let metric = analysis.metrics.first(where: { $0.metric == .responseRate }) else { return [] }
         return metric.units.map { series in
             let point = series.series.last
-            var row: [String: Any] = ["unit": unitName(series.unit), "rate": describe(point, "proportion")]
+            var rate = describe(point, "proportion")
+            if let point, !point.suppressed, let value = point.value, let issued = point.n {
+                // n of a response rate is the number of invitations issued.
+                let answered = Int((value * Double(issued)).rounded())
+                rate = "\u{2066}\(format(value, "proportion")) (\(format(point.lower ?? value, "proportion")) – \(format(point.upper ?? value, "proportion")))\u{2069} · \(text("answered")) \(answered) / \(text("issued")) \(issued)"
+            }
+            var row: [String: Any] = ["unit": unitName(series.unit), "rate": rate]
             if let value = point?.value, !(point?.suppressed ?? true), value < 0.2 { row["warning"] = text("lowRate") }
             return row
         }
@@ -272,7 +283,7 @@ public struct ReportBuilder {
         model["hasChanges"] = !changes.isEmpty
         if let metric = input.byDepartment.metrics.first(where: { $0.metric == .responseRate }) {
             model["volumes"] = metric.units.map { series -> [String: Any] in
-                ["unit": unitName(series.unit), "rate": describe(series.series.last, "proportion")]
+                ["unit": unitName(series.unit), "rate": rates(input.byDepartment).first { $0["unit"] as? String == unitName(series.unit) }?["rate"] ?? ""]
             }
         }
         model["responsesTotal"] = input.byDepartment.metrics.first { $0.metric == .csat }?.total.series.last.flatMap(\.n).map(String.init) ?? "—"
