@@ -64,7 +64,7 @@ let package = Package(
         .target(
             name: "RidaReports",
             dependencies: [
-                "RidaCore", "RidaAnalytics", .product(name: "Mustache", package: "swift-mustache"),
+                "RidaCore", "RidaStats", "RidaAnalytics", .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

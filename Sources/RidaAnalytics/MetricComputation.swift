@@ -10,12 +10,23 @@ extension AnalysisEngine {
         let policy = request.policy
         let grid = units.indices.map { unit in periods.indices.map { statistic(unit, $0) } }
         let ns = grid.map { $0.map(\.n) }
-        // Published totals: each period over all units, and each unit over the whole range. A cell
-        // hidden in a row or a column must not be derivable from them (zero cells hold nothing).
+        // Published totals: each period over all units, each unit over the whole range, and — when
+        // units cross two or more dimensions — each period's margins by each dimension (a
+        // department over its channels, a channel over its departments), which other analyses
+        // publish. A hidden cell must not be derivable from any of them (zero cells hold nothing).
         let columns = periods.count
         let flat = ns.flatMap { $0 }
-        var groups: [[Int]] = units.indices.map { u in (0..<columns).map { u * columns + $0 }.filter { flat[$0] > 0 } }
-        groups += (0..<columns).map { p in units.indices.map { $0 * columns + p }.filter { flat[$0] > 0 } }
+        func nonzero(_ cells: [Int]) -> [Int] { cells.filter { flat[$0] > 0 } }
+        var groups: [[Int]] = units.indices.map { u in nonzero((0..<columns).map { u * columns + $0 }) }
+        groups += (0..<columns).map { p in nonzero(units.indices.map { $0 * columns + p }) }
+        if request.by.count > 1 {
+            for dimension in request.by.indices {
+                let margins = Dictionary(grouping: units.indices, by: { units[$0][dimension] })
+                for members in margins.values where members.count > 1 {
+                    groups += (0..<columns).map { p in nonzero(members.map { $0 * columns + p }) }
+                }
+            }
+        }
         let statuses = SecondarySuppression.apply(counts: flat, groups: groups, policy: policy)
         func status(_ u: Int, _ p: Int) -> CellStatus { flat[u * columns + p] == 0 ? .shown : statuses[u * columns + p] }
 
@@ -53,10 +64,15 @@ extension AnalysisEngine {
 
         // Comparisons: over the range (each unit's row total) and in the last period.
         let rangeStatistics = grid.map { row in row.reduce(Statistic.empty(kind, item)) { $0 + $1 } }
-        // The units' range totals add up to the published grand total: protect them the same way.
+        // A unit's range total minus its shown periods gives the sum of its hidden cells: safe when
+        // two or more are hidden, not when only one is. Such totals are hidden, and the range
+        // totals, which add up to the published grand total, are protected like any other cells.
         let rangeNs = rangeStatistics.map(\.n)
-        let rangeSuppression = SecondarySuppression.apply(counts: rangeNs, groups: [rangeNs.indices.filter { rangeNs[$0] > 0 }], policy: policy)
-        let rangeStatus = rangeNs.indices.map { rangeNs[$0] == 0 ? CellStatus.shown : rangeSuppression[$0] }
+        let exposed = units.indices.map { u in (0..<columns).filter { flat[u * columns + $0] > 0 && status(u, $0).isHidden }.count == 1 }
+        let rangeCounts = rangeNs.indices.map { exposed[$0] ? min(rangeNs[$0], max(0, policy.suppressBelow - 1)) : rangeNs[$0] }
+        let rangeSuppression = SecondarySuppression.apply(
+            counts: rangeCounts, groups: [rangeNs.indices.filter { rangeNs[$0] > 0 }], policy: policy)
+        let rangeStatus = rangeNs.indices.map { rangeNs[$0] == 0 ? CellStatus.shown : (exposed[$0] ? .suppressed : rangeSuppression[$0]) }
         let comparison = compare(
             kind, scope: "range", statistics: rangeStatistics, statuses: rangeStatus, units: units, request: request)
         let last = periods.count - 1

@@ -14,13 +14,16 @@ public struct ReportInput: Sendable {
     public var byDepartment: AnalysisResult
     public var byChannel: AnalysisResult
     public var byDepartmentChannel: AnalysisResult
+    /// By department with the display threshold for audiences outside the quality team, for the board pack.
+    public var board: AnalysisResult
     /// Masked comments per department × channel (cells below the threshold left out), in organisational order.
     public var comments: [(department: String, channel: String, texts: [String])]
     public var followUps: Int
 
     public init(
         configuration: SeedConfiguration, period: String, hijri: Bool, first: CalendarDay, last: CalendarDay, byDepartment: AnalysisResult,
-        byChannel: AnalysisResult, byDepartmentChannel: AnalysisResult, comments: [(department: String, channel: String, texts: [String])],
+        byChannel: AnalysisResult, byDepartmentChannel: AnalysisResult, board: AnalysisResult,
+        comments: [(department: String, channel: String, texts: [String])],
         followUps: Int
     ) {
         self.configuration = configuration
@@ -31,6 +34,7 @@ public struct ReportInput: Sendable {
         self.byDepartment = byDepartment
         self.byChannel = byChannel
         self.byDepartmentChannel = byDepartmentChannel
+        self.board = board
         self.comments = comments
         self.followUps = followUps
     }
@@ -271,7 +275,17 @@ public struct ReportBuilder {
         return model
     }
 
+    /// The board pack, from the analysis with the external display threshold (10).
     public func board() -> [String: Any] {
+        var scoped = input
+        scoped.byDepartment = input.board
+        var noChannels = input.board
+        noChannels.metrics = []
+        scoped.byChannel = noChannels
+        return ReportBuilder(scoped, language: language).boardPage()
+    }
+
+    func boardPage() -> [String: Any] {
         var model = common(text("boardTitle"))
         model["headline"] = Self.headlineMetrics.compactMap { kind -> [String: Any]? in
             guard let metric = input.byDepartment.metrics.first(where: { $0.metric == kind }) else { return nil }

@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import RidaAnalytics
 import RidaCore
+import RidaStats
 
 /// Builds and writes one period's report files.
 public struct ReportWriter: Sendable {
@@ -34,27 +35,37 @@ public struct ReportWriter: Sendable {
         var first = last
         for _ in 1..<24 { first = calendar.period(containing: CalendarDay(daysSinceEpoch: first.first.daysSinceEpoch - 1)) }
         let engine = AnalysisEngine(configuration: configuration, timeZone: timeZone)
-        func analyse(_ by: [AnalysisDimension], _ metrics: [MetricKind]) async throws -> AnalysisResult {
-            try await engine.analyse(AnalysisRequest(from: first.label, to: last.label, period: kind, by: by, metrics: metrics), cells: store)
+        func analyse(_ by: [AnalysisDimension], _ metrics: [MetricKind], policy: SmallNumbersPolicy = .quality) async throws -> AnalysisResult {
+            try await engine.analyse(
+                AnalysisRequest(from: first.label, to: last.label, period: kind, by: by, metrics: metrics, policy: policy), cells: store)
         }
         let byDepartment = try await analyse([.department], [.csat, .bottom2, .nps, .ces, .responseRate, .mean])
         let byChannel = try await analyse([.channel], [.csat, .nps, .ces, .responseRate])
         let byDepartmentChannel = try await analyse([.department, .channel], [.csat, .responseRate])
+        // The board pack leaves the quality team: the display threshold is 10.
+        let board = try await analyse([.department], [.csat, .nps, .ces, .responseRate], policy: .external)
         let threshold = byDepartment.suppressBelow
 
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        // Responses and comments of the period, from one read transaction; cells (department ×
-        // channel × month) below the threshold are left out.
-        let cells = try await store.responseCells(from: last.first, to: last.last, grain: .departmentChannel)
-        var totals: [String: Int] = [:]
-        for cell in cells { totals["\(cell.department)\u{1F}\(cell.channel)", default: 0] += cell.responses }
-        let small = Set(totals.filter { $0.value < threshold }.map(\.key))
+        // Responses and comments of the period, from one read transaction. Only department ×
+        // channel cells shown in the period's analysis (neither below the threshold nor hidden to
+        // protect one that is) contribute; a cell the analysis did not see (its responses arrived
+        // since) is left out too.
+        var shown = Set<String>()
+        if let csat = byDepartmentChannel.metrics.first(where: { $0.metric == .csat }) {
+            for series in csat.units {
+                guard let point = series.series.last, !point.suppressed, (point.n ?? 0) > 0,
+                    let department = series.unit["department"] ?? nil, let channel = series.unit["channel"] ?? nil
+                else { continue }
+                shown.insert("\(department)\u{1F}\(channel)")
+            }
+        }
         let questionnaires = Array(try await store.questionnaireVersions().values)
         let responsesURL = directory.appendingPathComponent("responses.csv")
         FileManager.default.createFile(atPath: responsesURL.path, contents: nil)
         let handle = try FileHandle(forWritingTo: responsesURL)
         let output = BufferedOutput(handle)
-        let collector = ReportCollector(csv: try ResponsesCSV(questionnaires: questionnaires, sink: output.write), small: small)
+        let collector = ReportCollector(csv: try ResponsesCSV(questionnaires: questionnaires, sink: output.write), shown: shown)
         try await store.exportResponses(from: last.first, to: last.last) { response in try collector.add(response) }
         try output.flush()
         try handle.close()
@@ -69,7 +80,7 @@ public struct ReportWriter: Sendable {
         }
         let input = ReportInput(
             configuration: configuration, period: last.label, hijri: hijri, first: last.first, last: last.last, byDepartment: byDepartment,
-            byChannel: byChannel, byDepartmentChannel: byDepartmentChannel, comments: comments,
+            byChannel: byChannel, byDepartmentChannel: byDepartmentChannel, board: board, comments: comments,
             followUps: try await store.followUpCount(from: last.first, to: last.last))
 
         var names = ["responses.csv"]
@@ -96,7 +107,7 @@ public struct ReportWriter: Sendable {
             generatedAt: ISO8601DateFormatter().string(from: Date()),
             suppression: .init(
                 threshold: threshold, flagFrom: byDepartment.flagFrom, primaryCells: hidden.primary, secondaryCells: hidden.secondary,
-                withheldCells: small.count, withheldResponses: collector.withheld),
+                withheldCells: collector.withheldCells.count, withheldResponses: collector.withheld),
             files: files)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -109,19 +120,21 @@ public struct ReportWriter: Sendable {
 /// units at or above the threshold. Called from the one read transaction, one response at a time.
 final class ReportCollector: @unchecked Sendable {
     let csv: ResponsesCSV
-    let small: Set<String>
+    let shown: Set<String>
     var comments: [String: [String]] = [:]
     var withheld = 0
+    var withheldCells = Set<String>()
 
-    init(csv: ResponsesCSV, small: Set<String>) {
+    init(csv: ResponsesCSV, shown: Set<String>) {
         self.csv = csv
-        self.small = small
+        self.shown = shown
     }
 
     func add(_ response: ExportedResponse) throws {
         let key = "\(response.department)\u{1F}\(response.channel)"
-        guard !small.contains(key) else {
+        guard shown.contains(key) else {
             withheld += 1
+            withheldCells.insert(key)
             return
         }
         try csv.write(response)

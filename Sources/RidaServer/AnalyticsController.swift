@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Logging
 import Hummingbird
 import RidaAnalytics
 import RidaCore
@@ -42,6 +43,9 @@ struct AnalyticsController {
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: try AnalysisJSON.encode(result, pretty: false))))
         } catch let error as AnalysisError {
             return APIError.response(.unprocessableContent, code: "invalid_\(error.parameter)", message: error.description)
+        } catch {
+            context.logger.error("analysis failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+            return APIError.response(.serviceUnavailable, code: "unavailable", message: "the analysis could not be read just now; try again")
         }
     }
 }

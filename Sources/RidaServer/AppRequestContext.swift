@@ -1,4 +1,5 @@
 import Hummingbird
+import RidaCore
 import NIOCore
 
 /// The request context: Hummingbird's core storage plus the client's address (for limits on
@@ -6,6 +7,8 @@ import NIOCore
 public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The role of the API key that authenticated the request, if any.
+    public var role: Role?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -85,7 +85,8 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies, lim
     let reports = ReportWriter(
         store: ReportSources(cells: dependencies.cells, exporter: dependencies.exporter), timeZone: dependencies.timeZone,
         configuration: dependencies.configuration, templates: dependencies.templates)
-    router.addRoutes(ReportsController(writer: reports, directory: dependencies.reportsDirectory, keys: dependencies.keys).routes)
+    router.addRoutes(
+        ReportsController(writer: reports, directory: dependencies.reportsDirectory, timeZone: dependencies.timeZone, keys: dependencies.keys).routes)
     return router
 }
 

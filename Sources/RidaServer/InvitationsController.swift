@@ -71,12 +71,20 @@ struct BearerAuthMiddleware: RouterMiddleware {
                 .unauthorized, code: "unauthorized", message: "an API key is required (Authorization: Bearer …)",
                 headers: [.wwwAuthenticate: "Bearer"])
         }
-        guard let found = try await keys.authenticate(keyHash: key.hash, at: Date()) else {
+        let authenticated: APIKey?
+        do {
+            authenticated = try await keys.authenticate(keyHash: key.hash, at: Date())
+        } catch {
+            return APIError.response(.serviceUnavailable, code: "unavailable", message: "the service cannot check keys just now; try again")
+        }
+        guard let found = authenticated else {
             return APIError.response(.unauthorized, code: "unauthorized", message: "unknown or revoked API key", headers: [.wwwAuthenticate: "Bearer"])
         }
         guard allowed.contains(found.role) else {
             return APIError.response(.forbidden, code: "forbidden", message: "this key's role (\(found.role.rawValue)) may not do this")
         }
+        var context = context
+        context.role = found.role
         return try await next(request, context)
     }
 }

@@ -14,6 +14,7 @@ import Synchronization
 struct ReportsController {
     let writer: ReportWriter
     let directory: URL
+    let timeZone: TimeZone
     let keys: any APIKeyStore
     let generation = ReportGeneration()
 
@@ -42,16 +43,37 @@ struct ReportsController {
         guard ReportWriter.files(languages: Self.languages).contains(name) else {
             return APIError.response(.notFound, code: "unknown_file", message: "files: \(ReportWriter.files(languages: Self.languages).joined(separator: ", "))")
         }
+        // Only closed periods: a report is a frozen snapshot, so it is written once the month is over.
+        let kind: PeriodKind = calendar == "hijri" ? .hijriMonth : .month
+        let calendarOfPeriods = PeriodCalendar(kind)
+        guard let lastDay = try? calendarOfPeriods.period(containing: calendarOfPeriods.firstDay(of: period)).last,
+            lastDay < CalendarDay(Date(), in: timeZone)
+        else {
+            return APIError.response(.conflict, code: "period_not_closed", message: "the report of \(period) is written once the period is over")
+        }
+        // The board sees the board pack only; the review, comments and record-level files stay with the quality team.
+        if context.role == .board, !(name.hasPrefix("board.") || name == "manifest.json") {
+            return APIError.response(.forbidden, code: "forbidden", message: "the board receives the board pack")
+        }
         let folder = directory.appendingPathComponent("\(calendar)-\(period)")
         do {
             try await generation.ensure(folder) {
-                _ = try await writer.write(period: period, hijri: calendar == "hijri", languages: Self.languages, to: folder)
+                // Written beside, then moved into place: a reader never sees a half-written report.
+                let staging = directory.appendingPathComponent(".\(calendar)-\(period)-\(UUID().uuidString)")
+                defer { try? FileManager.default.removeItem(at: staging) }
+                _ = try await writer.write(period: period, hijri: calendar == "hijri", languages: Self.languages, to: staging)
+                try FileManager.default.moveItem(at: staging, to: folder)
             }
         } catch {
             context.logger.error("report not written", metadata: ["error": "\(String(describing: type(of: error)))"])
             return APIError.response(.serviceUnavailable, code: "unavailable", message: "the report could not be written")
         }
-        let data = try Data(contentsOf: folder.appendingPathComponent(name))
+        let data: Data
+        do {
+            data = try Data(contentsOf: folder.appendingPathComponent(name), options: .mappedIfSafe)
+        } catch {
+            return APIError.response(.serviceUnavailable, code: "unavailable", message: "the report could not be read")
+        }
         var headers: HTTPFields = [.cacheControl: "no-store"]
         switch (name as NSString).pathExtension {
         case "html": headers[.contentType] = "text/html; charset=utf-8"

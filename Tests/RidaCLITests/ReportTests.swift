@@ -8,8 +8,9 @@ extension CommandLineTests {
         "خدمة \"ممتازة\"،\nشكرًا لكم", "اتصلوا بي على 0551234567 من فضلكم", "@SUM(A1:A2)",
     ]
 
-    /// 2026-01: registration × office 30 responses (18 satisfied), × phone 20 (9 satisfied) with
-    /// comments; social-research × letter 3 responses, one with a comment, all to be withheld.
+    /// 2026-01: registration × office 30 responses (18 satisfied, with comments), × phone 20 (9
+    /// satisfied), × web 25 (10 satisfied); social-research × letter 3 responses, one with a
+    /// comment, all to be withheld.
     static func reportFixture() async throws -> (db: String, directory: URL) {
         let directory = try temporaryDirectory()
         let db = directory.appendingPathComponent("rida.sqlite").path
@@ -20,6 +21,7 @@ extension CommandLineTests {
             lines.append("2026-01-\(index % 28 + 1 < 10 ? "0" : "")\(index % 28 + 1),registration,office,\(index < 18 ? 5 : 2),\(comment)")
         }
         for index in 0..<20 { lines.append("2026-01-15,registration,phone,\(index < 9 ? 4 : 3),") }
+        for index in 0..<25 { lines.append("2026-01-16,registration,web,\(index < 10 ? 5 : 1),") }
         lines.append("2026-01-20,social-research,letter,1,\"secret small cell comment\"")
         lines.append("2026-01-20,social-research,letter,2,")
         lines.append("2026-01-21,social-research,letter,1,")
@@ -76,15 +78,18 @@ extension CommandLineTests {
         #expect(abs((Double(office[value]) ?? .nan) - 18.0 / 30.0) < 1e-12)
         let small = try #require(row("social-research", "letter"))
         #expect(small[suppressed] == "true" && small[n] == "" && small[value] == "")
-        // The month's total is published, so the smallest other cell (phone, 20) is hidden too.
+        // The month's total is published, so the smallest other cell (phone, 20) is hidden too; and
+        // registration's total is published, so another of its channels (web, 25) is hidden as well.
         let phone = try #require(row("registration", "phone"))
         #expect(phone[suppressed] == "true" && phone[n] == "")
+        let web = try #require(row("registration", "web"))
+        #expect(web[suppressed] == "true" && web[n] == "")
         // Departments: social-research (3) is hidden, so registration, the only other, is too.
         let registration = try #require(
             aggregates.first { $0[period] == "2026-01" && $0[metric] == "csat" && $0[level] == "department" && $0[department] == "registration" })
         #expect(registration[suppressed] == "true")
         let total = try #require(aggregates.first { $0[period] == "2026-01" && $0[metric] == "csat" && $0[level] == "all" })
-        #expect(total[n] == "53" && abs((Double(total[value]) ?? .nan) - 27.0 / 53.0) < 1e-12)
+        #expect(total[n] == "78" && abs((Double(total[value]) ?? .nan) - 37.0 / 78.0) < 1e-12)
         // Every shown estimate in every row has n ≥ 5.
         for line in aggregates.dropFirst() where line[suppressed] == "false" && !line[n].isEmpty {
             #expect((Int(line[n]) ?? 0) >= 5 || Int(line[n]) == 0, "\(line)")
@@ -93,7 +98,7 @@ extension CommandLineTests {
         // responses.csv: round-trips through a real parser, comments masked, small cell withheld,
         // formula-like cells neutralised.
         let responses = try await Self.parseCSV(out.appendingPathComponent("responses.csv").path)
-        #expect(responses.count == 1 + 50, "the three responses of the small cell are withheld")
+        #expect(responses.count == 1 + 30, "only cells shown in the analysis contribute rows")
         let suggestions = Set(responses.dropFirst().compactMap { $0.last }.filter { !$0.isEmpty })
         #expect(suggestions.contains("<script>alert(1)</script>"))
         #expect(suggestions.contains("خدمة \"ممتازة\"،\nشكرًا لكم"))
@@ -120,7 +125,8 @@ extension CommandLineTests {
             try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any])
         let files = try #require(manifest["files"] as? [[String: Any]])
         #expect(files.map { $0["name"] as? String } == names.filter { $0 != "manifest.json" })
-        #expect((manifest["suppression"] as? [String: Any])?["withheldResponses"] as? Int == 3)
+        let withheld = 20 + 25 + 3
+        #expect((manifest["suppression"] as? [String: Any])?["withheldResponses"] as? Int == withheld)
     }
 
     @Test func exportStreamsTheAnonymisedResponses() async throws {
@@ -131,7 +137,8 @@ extension CommandLineTests {
         #expect(result.error.contains("3 responses"))
         let rows = try await Self.parseCSV(file.path)
         #expect(rows.first?.prefix(3) == ["day", "department", "channel"])
-        #expect(rows.count == 51)
+        let expectedRows = 1 + 30 + 20 + 25
+        #expect(rows.count == expectedRows)
         #expect(!(rows.first ?? []).contains("id"))
         let data = try Data(contentsOf: file)
         #expect(data.prefix(3) == Data([0xEF, 0xBB, 0xBF]), "UTF-8 with a byte-order mark")

@@ -107,7 +107,21 @@ func shippedConfigurationForServer() throws -> SeedConfiguration {
             let uri = "/api/v1/reports/2026-03/review.ar.html"
             try await client.execute(uri: uri, method: .get) { #expect($0.status == .unauthorized) }
             try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(issuer)"]) { #expect($0.status == .forbidden) }
-            for key in [analyst, board] {
+            // The board gets the board pack, not the review, its comments or the record-level files.
+            for file in ["review.ar.html", "responses.csv", "aggregates.csv"] {
+                try await client.execute(uri: "/api/v1/reports/2026-03/\(file)", method: .get, headers: [.authorization: "Bearer \(board)"]) {
+                    #expect($0.status == .forbidden, "\(file)")
+                }
+            }
+            // A month not yet over has no report.
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "Asia/Riyadh")!
+            let now = calendar.dateComponents([.year, .month], from: Date())
+            let current = String(format: "%04d-%02d", now.year!, now.month!)
+            try await client.execute(uri: "/api/v1/reports/\(current)/review.en.html", method: .get, headers: [.authorization: "Bearer \(analyst)"]) {
+                #expect($0.status == .conflict)
+            }
+            for (key, uri) in [(analyst, uri), (board, "/api/v1/reports/2026-03/board.ar.html")] {
                 try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(key)"]) { response in
                     #expect(response.status == .ok)
                     #expect(response.headers[.contentType] == "text/html; charset=utf-8")
@@ -119,7 +133,7 @@ func shippedConfigurationForServer() throws -> SeedConfiguration {
                     #expect(response.headers[.contentSecurityPolicy]?.contains("'sha256-\(digest)'") == true)
                 }
             }
-            try await client.execute(uri: "/api/v1/reports/2026-03/aggregates.csv", method: .get, headers: [.authorization: "Bearer \(board)"]) { response in
+            try await client.execute(uri: "/api/v1/reports/2026-03/aggregates.csv", method: .get, headers: [.authorization: "Bearer \(analyst)"]) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
                 #expect(response.headers[HTTPField.Name("Content-Disposition")!]?.hasPrefix("attachment") == true)
