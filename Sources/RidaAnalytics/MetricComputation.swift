@@ -181,13 +181,9 @@ extension AnalysisEngine {
             let exploratory = present.count < Overdispersion.minimumUnits
             var phi: Double?
             var tau2 = 0.0
-            if !exploratory {
-                let lower = Descriptive.quantile(z, 0.1)!, upper = Descriptive.quantile(z, 0.9)!
-                let meanSquare = z.map { min(max($0, lower), upper) }.reduce(0.0) { $0 + $1 * $1 } / Double(z.count)
-                let weights = variances.map { 1 / $0 }
-                let sumW = weights.reduce(0, +), sumW2 = weights.reduce(0.0) { $0 + $1 * $1 }
-                tau2 = max(0, (Double(z.count) * meanSquare - Double(z.count - 1)) / (sumW - sumW2 / sumW))
-                phi = meanSquare
+            if !exploratory, let effect = Overdispersion.additiveEffect(z: z, variances: variances) {
+                tau2 = effect.tau2
+                phi = effect.phi
             }
             let entries = present.enumerated().map { position, index -> UnitComparison in
                 guard !statuses[index].isHidden else { return hiddenEntry(index) }

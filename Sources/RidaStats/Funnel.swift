@@ -182,19 +182,11 @@ public enum Overdispersion {
         var winsorUpper: Double?
         var phi: Double?
         var tau2 = 0.0
-        if !exploratory {
-            let lower = Descriptive.quantile(z, 0.1)!
-            let upper = Descriptive.quantile(z, 0.9)!
-            let winsorised = z.map { min(max($0, lower), upper) }
-            let meanSquare = winsorised.reduce(0.0) { $0 + $1 * $1 } / Double(units.count)
-            let weights = variances.map { 1 / $0 }
-            let sumW = weights.reduce(0, +)
-            let sumW2 = weights.reduce(0.0) { $0 + $1 * $1 }
-            let count = Double(units.count)
-            tau2 = max(0, (count * meanSquare - (count - 1)) / (sumW - sumW2 / sumW))
-            winsorLower = lower
-            winsorUpper = upper
-            phi = meanSquare
+        if !exploratory, let effect = additiveEffect(z: z, variances: variances) {
+            tau2 = effect.tau2
+            winsorLower = effect.winsorLower
+            winsorUpper = effect.winsorUpper
+            phi = effect.phi
         }
         let results = units.indices.map { i in
             let unit = units[i]
@@ -218,6 +210,21 @@ public enum Overdispersion {
         return OverdispersionResult(
             target: target, winsorLower: winsorLower, winsorUpper: winsorUpper, phi: phi, tau2: tau2, isExploratory: exploratory,
             units: results)
+    }
+
+    /// φ = mean of the z-scores winsorised at their 10th/90th percentiles (type 7), and the
+    /// DerSimonian–Laird additive τ² = max(0, (I·φ − (I − 1))/(Σw − Σw²/Σw)) with w = 1/variance.
+    /// Works for any estimate with a within-unit variance (proportions, means, NPS); nil without units.
+    public static func additiveEffect(z: [Double], variances: [Double]) -> (phi: Double, tau2: Double, winsorLower: Double, winsorUpper: Double)? {
+        guard !z.isEmpty, z.count == variances.count, let lower = Descriptive.quantile(z, 0.1), let upper = Descriptive.quantile(z, 0.9)
+        else { return nil }
+        let meanSquare = z.map { min(max($0, lower), upper) }.reduce(0.0) { $0 + $1 * $1 } / Double(z.count)
+        let weights = variances.map { 1 / $0 }
+        let sumW = weights.reduce(0, +)
+        let sumW2 = weights.reduce(0.0) { $0 + $1 * $1 }
+        let count = Double(z.count)
+        let tau2 = max(0, (count * meanSquare - (count - 1)) / (sumW - sumW2 / sumW))
+        return (meanSquare, tau2, lower, upper)
     }
 
     /// Flagged only if z_adj is beyond ±z_L, the exact tail on the same side is below the level, and n ≥ 10.
