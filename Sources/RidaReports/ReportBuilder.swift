@@ -144,6 +144,12 @@ public struct ReportBuilder {
                             let high = value >= spc.mean
                             words.append(text(high ? "signalHigh" : "signalLow"))
                             if high { good = true } else { concern = true }
+                        } else if spc.signals.trendOf7.contains(period) {
+                            // Rule 3, a run of six moves the same way: its direction is the trend's.
+                            let shown = series.series.compactMap { $0.suppressed ? nil : $0.value }
+                            let rising = shown.count >= 7 && value >= shown[shown.count - 7]
+                            words.append(text(rising ? "trendUp" : "trendDown"))
+                            if rising { good = true } else { concern = true }
                         }
                     }
                     if let trend = series.trend, trend.significant {
