@@ -66,6 +66,14 @@ extension AppDatabase: SurveyStore {
             expiresAt: Date(timeIntervalSince1970: TimeInterval(expiresAt)))
     }
 
+    /// The cell layout of a stored questionnaire version, computed once.
+    func cellLayout(_ questionnaire: Questionnaire, id: Int64) -> CellLayout {
+        if let layout = layoutCache.withLock({ $0[id] }) { return layout }
+        let layout = CellLayout(questionnaire)
+        layoutCache.withLock { $0[id] = layout }
+        return layout
+    }
+
     /// A stored questionnaire version (its structure never changes, so it is kept once read).
     func questionnaire(_ db: Database, id: Int64) throws -> Questionnaire {
         if let cached = questionnaireCache.withLock({ $0[id] }) { return cached }
@@ -105,6 +113,7 @@ extension AppDatabase: SurveyStore {
             let locale = request.language(details)
             try Self.insertResponse(db, submission, claimed: claimed, day: day.description, locale: locale)
             var cells = CellAccumulator()
+            cells.use(self.cellLayout(details.questionnaire, id: claimed["questionnaire_version_id"]), for: claimed["questionnaire_version_id"])
             let department: Int64 = claimed["department_id"], channel: Int64 = claimed["channel_id"]
             let segment: Int64 = claimed["segment_id"] ?? 0, service: Int64 = claimed["service_id"] ?? 0
             try cells.addResponse(

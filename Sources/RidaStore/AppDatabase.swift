@@ -48,6 +48,8 @@ public final class AppDatabase: Sendable {
     let readGate = ReadGate(permits: AppDatabase.readerCount)
     /// Questionnaire versions by id, as read from the database.
     let questionnaireCache = Mutex<[Int64: Questionnaire]>([:])
+    /// Their cell layouts.
+    let layoutCache = Mutex<[Int64: CellLayout]>([:])
     /// Web submissions, committed together when they arrive together.
     let submissions: GroupCommit<SubmissionOutcome>
 

@@ -78,6 +78,12 @@ struct CellAccumulator {
 
     var isEmpty: Bool { responses.isEmpty && invitations.isEmpty }
 
+    /// Supplies a questionnaire version's layout already at hand, sparing a read and a decode of
+    /// its definition (the web submission path has the questionnaire).
+    mutating func use(_ layout: CellLayout, for questionnaire: Int64) {
+        layouts[questionnaire] = layout
+    }
+
     mutating func layout(_ questionnaire: Int64, _ db: Database) throws -> CellLayout {
         if let layout = layouts[questionnaire] { return layout }
         guard let definition = try String.fetchOne(
