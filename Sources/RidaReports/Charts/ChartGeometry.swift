@@ -235,6 +235,30 @@ enum ChartModel {
         ["head": head, "cells": cells]
     }
 
+    /// A row of the data table of a control chart or a funnel plot: n, the value, its interval and
+    /// the signal in words (nothing for a hidden or missing value).
+    static func dataRow(
+        _ head: String, n: Int?, value shown: Double?, lower: Double?, upper: Double?, suppressed: Bool, signal: ChartSignal?,
+        higherIsBetter: Bool, format: ChartValueFormat, labels: ChartLabels
+    ) -> [String: Any] {
+        var words = ""
+        if shown != nil {
+            switch ChartColour.signal(signal, higherIsBetter: higherIsBetter) {
+            case ChartColour.improvement: words = labels.improvement
+            case ChartColour.concern: words = labels.concern
+            default: words = labels.commonCause
+            }
+        }
+        return row(
+            head,
+            [
+                cell(suppressed ? "" : n.map(String.init) ?? "", number: true),
+                cell(shown.map(format.text) ?? (suppressed ? labels.suppressed : ""), number: shown != nil),
+                cell(shown == nil ? "" : format.interval(lower, upper), number: true),
+                cell(words, number: false),
+            ])
+    }
+
     /// Tick labels of a value axis along the vertical side of a frame.
     static func verticalTicks(_ axis: ValueAxis, frame: PlotFrame, format: ChartValueFormat) -> (labels: [[String: Any]], grid: [[String: Any]]) {
         var labels: [[String: Any]] = []

@@ -99,26 +99,10 @@ public enum Charts {
             ChartModel.legendItem(labels.twoSigma, .band(ChartColour.band)),
         ]
         model["tableHeaders"] = [labels.rowHeader, labels.n, labels.value, labels.interval, labels.signal]
-        model["tableRows"] = input.points.map { point -> [String: Any] in
-            let shown = point.shownValue
-            let signal: String
-            if shown == nil {
-                signal = ""
-            } else {
-                switch ChartColour.signal(point.signal, higherIsBetter: input.higherIsBetter) {
-                case ChartColour.improvement: signal = labels.improvement
-                case ChartColour.concern: signal = labels.concern
-                default: signal = labels.commonCause
-                }
-            }
-            return ChartModel.row(
-                point.period,
-                [
-                    ChartModel.cell(point.suppressed ? "" : point.n.map(String.init) ?? "", number: true),
-                    ChartModel.cell(shown.map(input.format.text) ?? (point.suppressed ? labels.suppressed : ""), number: shown != nil),
-                    ChartModel.cell(shown == nil ? "" : input.format.interval(point.lower, point.upper), number: true),
-                    ChartModel.cell(signal, number: false),
-                ])
+        model["tableRows"] = input.points.map { point in
+            ChartModel.dataRow(
+                point.period, n: point.n, value: point.shownValue, lower: point.lower, upper: point.upper, suppressed: point.suppressed,
+                signal: point.signal, higherIsBetter: input.higherIsBetter, format: input.format, labels: labels)
         }
         return model
     }
@@ -197,24 +181,11 @@ public enum Charts {
         ]
         model["tableHeaders"] = [labels.rowHeader, labels.n, labels.value, labels.interval, labels.signal]
         // The caller's order: a funnel plot is not a league table.
-        model["tableRows"] = input.units.map { unit -> [String: Any] in
-            let shown = unit.suppressed ? nil : unit.value.flatMap { $0.isFinite ? $0 : nil }
-            let signal: String
-            switch (shown, unit.flag) {
-            case (nil, _): signal = ""
-            case (_, nil): signal = labels.commonCause
-            case (_, let flag?):
-                signal =
-                    ChartColour.signal(flag, higherIsBetter: input.higherIsBetter) == ChartColour.improvement ? labels.improvement : labels.concern
-            }
-            return ChartModel.row(
-                unit.name,
-                [
-                    ChartModel.cell(unit.suppressed ? "" : unit.n.map(String.init) ?? "", number: true),
-                    ChartModel.cell(shown.map(input.format.text) ?? (unit.suppressed ? labels.suppressed : ""), number: shown != nil),
-                    ChartModel.cell(shown == nil ? "" : input.format.interval(unit.lower, unit.upper), number: true),
-                    ChartModel.cell(signal, number: false),
-                ])
+        model["tableRows"] = input.units.map { unit in
+            ChartModel.dataRow(
+                unit.name, n: unit.n, value: unit.suppressed ? nil : unit.value.flatMap { $0.isFinite ? $0 : nil }, lower: unit.lower,
+                upper: unit.upper, suppressed: unit.suppressed, signal: unit.flag, higherIsBetter: input.higherIsBetter, format: input.format,
+                labels: labels)
         }
         return model
     }
