@@ -57,26 +57,11 @@ public struct AnalysisText {
 
     func unitName(_ unit: [String: String?], _ by: [AnalysisDimension]) -> String {
         guard !unit.isEmpty else { return label("all") }
-        return by.map { dimension -> String in
-            guard let code = unit[dimension.rawValue] ?? nil else { return "—" }
-            switch dimension {
-            case .department: return configuration.departments.first { $0.id == code }?.names.text(in: language) ?? code
-            case .channel: return configuration.channels.first { $0.id == code }?.names.text(in: language) ?? code
-            case .segment: return configuration.segments.first { $0.id == code }?.names.text(in: language) ?? code
-            case .service:
-                return configuration.departments.flatMap(\.services).first { $0.id == code }?.names.text(in: language) ?? code
-            case .language: return configuration.language(code)?.name ?? code
-            }
-        }.joined(separator: " × ")
+        return by.map { dimension in (unit[dimension.rawValue] ?? nil).map { configuration.name(of: $0, dimension, in: language) } ?? "—" }
+            .joined(separator: " × ")
     }
 
-    func number(_ value: Double, _ kind: String) -> String {
-        switch kind {
-        case "proportion": String(format: "%.1f%%", value * 100)
-        case "nps": String(format: "%+.0f", value)
-        default: String(format: "%.2f", value)
-        }
-    }
+    func number(_ value: Double, _ kind: String) -> String { MetricNumber.text(value, kind: kind) }
 
     func describe(_ point: Point?, _ kind: String, suppressBelow: Int) -> String {
         guard let point else { return label("no-data") }

@@ -58,13 +58,7 @@ public struct ReportBuilder {
 
     // MARK: - Formatting
 
-    func format(_ value: Double, _ kind: String) -> String {
-        switch kind {
-        case "proportion": String(format: "%.1f%%", value * 100)
-        case "nps": String(format: "%+.0f", value)
-        default: String(format: "%.2f", value)
-        }
-    }
+    func format(_ value: Double, _ kind: String) -> String { MetricNumber.text(value, kind: kind) }
 
     func chartFormat(_ kind: String) -> ChartValueFormat {
         kind == "proportion" ? .proportion : .number(decimals: kind == "nps" ? 0 : 2)
@@ -82,12 +76,8 @@ public struct ReportBuilder {
     }
 
     func unitName(_ unit: [String: String?]) -> String {
-        var parts: [String] = []
-        if let code = unit["department"] ?? nil {
-            parts.append(input.configuration.departments.first { $0.id == code }?.names.text(in: language) ?? code)
-        }
-        if let code = unit["channel"] ?? nil {
-            parts.append(input.configuration.channels.first { $0.id == code }?.names.text(in: language) ?? code)
+        let parts = [AnalysisDimension.department, .channel].compactMap { dimension in
+            (unit[dimension.rawValue] ?? nil).map { input.configuration.name(of: $0, dimension, in: language) }
         }
         return parts.isEmpty ? text("all") : parts.joined(separator: " — ")
     }
