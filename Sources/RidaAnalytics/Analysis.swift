@@ -178,14 +178,17 @@ public struct AnalysisEngine: Sendable {
         }
     }
 
-    func unitKey(_ cell: ResponseCell, _ by: [AnalysisDimension]) -> [String?] {
+    /// A unit's key: its value for each `by` dimension. Invitations carry no language (nil).
+    func unitKey(_ by: [AnalysisDimension], department: String, channel: String, segment: String?, service: String?, language: String?)
+        -> [String?]
+    {
         by.map { dimension in
             switch dimension {
-            case .department: cell.department
-            case .channel: cell.channel
-            case .segment: cell.segment
-            case .service: cell.service
-            case .language: cell.language
+            case .department: department
+            case .channel: channel
+            case .segment: segment
+            case .service: service
+            case .language: language
             }
         }
     }
@@ -217,7 +220,10 @@ public struct AnalysisEngine: Sendable {
         }
         for cell in responses {
             guard let period = periodIndex(cell.day), let version = items.versions[cell.questionnaireVersionID] else { continue }
-            let row = bucketRow(unitKey(cell, request.by))
+            let row = bucketRow(
+                unitKey(
+                    request.by, department: cell.department, channel: cell.channel, segment: cell.segment, service: cell.service,
+                    language: cell.language))
             buckets[row][period].responses += cell.responses
             for (slot, item) in zip(version.layout.slots, version.items) {
                 let points = slot.scale.points.count
@@ -232,15 +238,8 @@ public struct AnalysisEngine: Sendable {
         }
         for cell in invitations {
             guard let period = periodIndex(cell.day) else { continue }
-            let unit = request.by.map { dimension -> String? in
-                switch dimension {
-                case .department: cell.department
-                case .channel: cell.channel
-                case .segment: cell.segment
-                case .service: cell.service
-                case .language: nil
-                }
-            }
+            let unit = unitKey(
+                request.by, department: cell.department, channel: cell.channel, segment: cell.segment, service: cell.service, language: nil)
             let row = bucketRow(unit)
             buckets[row][period].issued += cell.issued
             buckets[row][period].answered += cell.answered
