@@ -89,7 +89,7 @@ extension AppDatabase: SurveyStore {
     public func submit(tokenHash: Data, _ request: SubmissionRequest, at date: Date) async throws -> SubmissionOutcome {
         let now = Timestamp.seconds(date)
         let day = CalendarDay(date, in: settings.timeZone)
-        return try await submissions.run { db in
+        return try await submissions.run { db, cells in
             guard let details = try self.invitation(db, tokenHash: tokenHash, at: date) else { return .notFound }
             guard details.state == .open else { return .closed(details) }
             let submission: ValidatedSubmission
@@ -112,7 +112,6 @@ extension AppDatabase: SurveyStore {
             }
             let locale = request.language(details)
             try Self.insertResponse(db, submission, claimed: claimed, day: day.description, locale: locale)
-            var cells = CellAccumulator()
             cells.use(self.cellLayout(details.questionnaire, id: claimed["questionnaire_version_id"]), for: claimed["questionnaire_version_id"])
             let department: Int64 = claimed["department_id"], channel: Int64 = claimed["channel_id"]
             let segment: Int64 = claimed["segment_id"] ?? 0, service: Int64 = claimed["service_id"] ?? 0
@@ -126,7 +125,6 @@ extension AppDatabase: SurveyStore {
                     day: CellAccumulator.day(claimed["issued_at"], self.settings.timeZone), department: department, channel: channel,
                     segment: segment, service: service),
                 issued: 0, answered: 1)
-            try cells.flush(db)
             return .stored(details)
         }
     }

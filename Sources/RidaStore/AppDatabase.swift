@@ -51,7 +51,7 @@ public final class AppDatabase: Sendable {
     /// Their cell layouts.
     let layoutCache = Mutex<[Int64: CellLayout]>([:])
     /// Web submissions, committed together when they arrive together.
-    let submissions: GroupCommit<SubmissionOutcome>
+    let submissions: GroupCommit<SubmissionOutcome, CellAccumulator>
 
     /// Opens (creating if needed) the database at `path`, migrates it, and checks its settings.
     public convenience init(path: String, settings: DatabaseSettings = DatabaseSettings()) throws {

@@ -43,7 +43,7 @@ enum CellTables {
 }
 
 /// Changes to cells, gathered in memory and merged into the tables in one pass.
-struct CellAccumulator {
+struct CellAccumulator: BatchEffects {
     struct UnitKey: Hashable {
         var day: Int
         var department: Int64, channel: Int64, segment: Int64, service: Int64
@@ -102,6 +102,23 @@ struct CellAccumulator {
         responses[key] = totals
     }
 
+    /// Adds everything `other` gathered.
+    mutating func merge(_ other: CellAccumulator) {
+        for (key, totals) in other.responses {
+            var merged = responses[key] ?? ResponseTotals()
+            merged.responses += totals.responses
+            CellCounts.add(totals.counts, to: &merged.counts)
+            responses[key] = merged
+        }
+        for (key, totals) in other.invitations {
+            var merged = invitations[key] ?? InvitationTotals()
+            merged.issued += totals.issued
+            merged.answered += totals.answered
+            invitations[key] = merged
+        }
+        layouts.merge(other.layouts) { current, _ in current }
+    }
+
     mutating func addInvitations(_ key: InvitationKey, issued: Int, answered: Int) {
         var totals = invitations[key] ?? InvitationTotals()
         totals.issued += issued
@@ -142,6 +159,8 @@ struct CellAccumulator {
     }
 
     /// Adds everything gathered to the stored cells, and empties the accumulator.
+    mutating func apply(_ db: Database) throws { try flush(db) }
+
     mutating func flush(_ db: Database) throws {
         defer {
             responses = [:]

@@ -6,8 +6,12 @@ import Synchronization
 /// `synchronous=FULL` one sync of the log covers every job in the batch, so throughput grows
 /// with concurrency instead of being bounded by one sync per request. While a batch commits,
 /// the next one gathers; a lone request is written at once, without waiting for company.
-final class GroupCommit<Outcome: Sendable>: Sendable {
-    typealias Job = @Sendable (Database) throws -> Outcome
+///
+/// A job may also leave effects that many jobs share, such as additions to the same analytics
+/// cells: those of the jobs that succeed are merged and applied once, at the end of the batch,
+/// inside the same transaction.
+final class GroupCommit<Outcome: Sendable, Effects: BatchEffects>: Sendable {
+    typealias Job = @Sendable (Database, inout Effects) throws -> Outcome
 
     private struct Pending: Sendable {
         let job: Job
@@ -39,8 +43,15 @@ final class GroupCommit<Outcome: Sendable>: Sendable {
                 state.draining = true
                 return true
             }
-            if start { Task { await self.drain() } }
+            if start { scheduleDrain() }
         }
+    }
+
+    /// Batches are written on the writer's own queue, one after the other, without a hop to the
+    /// cooperative thread pool between them: under load that pool is busy with requests, and a
+    /// drain waiting there for a turn would leave the writer idle.
+    private func scheduleDrain() {
+        writer.asyncWriteWithoutTransaction { db in self.drain(db) }
     }
 
     private func nextBatch() -> [Pending]? {
@@ -55,25 +66,50 @@ final class GroupCommit<Outcome: Sendable>: Sendable {
         }
     }
 
-    private func drain() async {
-        while let batch = nextBatch() {
-            do {
-                let results = try await writer.write { db in
-                    batch.map { pending in
-                        Result { () throws -> Outcome in
-                            var outcome: Outcome?
-                            try db.inSavepoint {
-                                outcome = try pending.job(db)
-                                return .commit
-                            }
-                            return outcome!
+    /// How many batches one turn on the writer may commit before it lets other writes (imports,
+    /// invitations) in, so a steady stream of submissions cannot starve them.
+    private static var batchesPerTurn: Int { 8 }
+
+    private func drain(_ db: Database) {
+        for _ in 0..<Self.batchesPerTurn {
+            guard let batch = nextBatch() else { return }
+            commit(batch, in: db)
+        }
+        // Still draining: continue after whatever else is waiting for the writer.
+        scheduleDrain()
+    }
+
+    private func commit(_ batch: [Pending], in db: Database) {
+        do {
+            var results: [Result<Outcome, any Error>] = []
+            results.reserveCapacity(batch.count)
+            try db.inTransaction(.immediate) {
+                var effects = Effects()
+                for pending in batch {
+                    results.append(Result { () throws -> Outcome in
+                        var outcome: Outcome?
+                        var own = Effects()
+                        try db.inSavepoint {
+                            outcome = try pending.job(db, &own)
+                            return .commit
                         }
-                    }
+                        effects.merge(own)
+                        return outcome!
+                    })
                 }
-                for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
-            } catch {
-                for pending in batch { pending.continuation.resume(throwing: error) }
+                try effects.apply(db)
+                return .commit
             }
+            for (pending, result) in zip(batch, results) { pending.continuation.resume(with: result) }
+        } catch {
+            for pending in batch { pending.continuation.resume(throwing: error) }
         }
     }
+}
+
+/// Changes that the jobs of one batch gather and that are written once for the whole batch.
+protocol BatchEffects {
+    init()
+    mutating func merge(_ other: Self)
+    mutating func apply(_ db: Database) throws
 }

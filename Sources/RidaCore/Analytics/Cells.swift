@@ -53,11 +53,8 @@ public struct CellLayout: Sendable, Hashable {
 /// Count vectors are stored as little-endian 32-bit counts.
 public enum CellCounts {
     public static func encode(_ counts: [UInt32]) -> Data {
-        var data = Data(capacity: counts.count * 4)
-        for count in counts {
-            withUnsafeBytes(of: count.littleEndian) { data.append(contentsOf: $0) }
-        }
-        return data
+        let little = counts.map { $0.littleEndian }
+        return little.withUnsafeBytes { Data($0) }
     }
 
     public static func decode(_ data: Data) -> [UInt32] {

@@ -128,6 +128,10 @@ public struct SubmissionValidator: Sendable {
 
     /// NFC, without control characters other than line feed and tab, trimmed.
     public static func clean(_ text: String) -> String {
+        // Most fields are a scale value or a code: printable ASCII, already NFC, with nothing to
+        // strip or trim.
+        let utf8 = text.utf8
+        if utf8.allSatisfy({ (0x20...0x7E).contains($0) }), utf8.first != 0x20, utf8.last != 0x20 { return text }
         let normalised = text.replacingOccurrences(of: "\r\n", with: "\n").precomposedStringWithCanonicalMapping
         var scalars = String.UnicodeScalarView()
         for scalar in normalised.unicodeScalars {
