@@ -19,6 +19,8 @@ public struct ReportInput: Sendable {
     /// Masked comments per department × channel (cells below the threshold left out), in organisational order.
     public var comments: [(department: String, channel: String, texts: [String])]
     public var followUps: Int
+    /// The improvement actions and their measured effects, as of the report's last day.
+    public var actionEffects: [ActionEffect] = []
 
     public init(
         configuration: SeedConfiguration, period: String, hijri: Bool, first: CalendarDay, last: CalendarDay, byDepartment: AnalysisResult,
@@ -73,6 +75,34 @@ public struct ReportBuilder {
         var result = "\u{2066}\(format(value, kind)) (\(format(point.lower ?? value, kind)) – \(format(point.upper ?? value, kind)))\u{2069}, \(n) \(text("n"))"
         if point.lowNumbers { result += " — \(text("lowNumbers"))" }
         return result
+    }
+
+    /// One row per improvement action: where, what, who owns it, since when, and its effect on the
+    /// targeted item's mean with an interval — or why there is none yet.
+    func actionRows() -> [[String: Any]] {
+        input.actionEffects.map { effect in
+            let action = effect.action
+            var unit = input.configuration.name(of: action.department, .department, in: language)
+            if let channel = action.channel { unit += " — " + input.configuration.name(of: channel, .channel, in: language) }
+            let item = input.configuration.questionnaires.lazy.flatMap(\.items).first { $0.id == action.item }
+            func side(_ side: ActionEffect.Side?) -> String {
+                guard let side else { return "\(0) \(text("n"))" }
+                return "\u{2066}\(format(side.mean, "mean"))\u{2069}, \(side.n) \(text("n"))"
+            }
+            let effectText: String
+            switch effect.outcome {
+            case .notStarted: effectText = text("actionNotStarted")
+            case .notYetMeasurable: effectText = String(format: text("actionNotMeasurable"), ActionEffect.minimumPerSide)
+            case .measured(let difference, let lower, let upper):
+                effectText = "\u{2066}\(String(format: "%+.2f", difference)) (\(String(format: "%+.2f", lower)) – \(String(format: "%+.2f", upper)))\u{2069}"
+            }
+            return [
+                "unit": unit, "item": item?.text.text(in: language) ?? action.item, "description": action.description, "owner": action.ownerRole,
+                "start": action.startDay, "status": text("action-\(action.status.rawValue)"),
+                "before": effect.outcome == .notStarted ? "—" : side(effect.before), "after": effect.outcome == .notStarted ? "—" : side(effect.after),
+                "effect": effectText,
+            ]
+        }
     }
 
     func unitName(_ unit: [String: String?]) -> String {
@@ -267,6 +297,8 @@ public struct ReportBuilder {
         model["hasComments"] = !groups.isEmpty
         model["commentsNote"] = String(format: text("commentsNote"), threshold)
         model["followUpsText"] = String(format: text("followUpsText"), input.followUps)
+        model["actions"] = actionRows()
+        model["hasActions"] = !input.actionEffects.isEmpty
         model["methodsText"] = String(format: text("methodsText"), threshold)
         return model
     }
@@ -296,6 +328,8 @@ public struct ReportBuilder {
                 ["unit": unitName(series.unit), "rate": rates(input.byDepartment).first { $0["unit"] as? String == unitName(series.unit) }?["rate"] ?? ""]
             }
         }
+        model["actions"] = actionRows()
+        model["hasActions"] = !input.actionEffects.isEmpty
         model["responsesTotal"] = input.byDepartment.metrics.first { $0.metric == .csat }?.total.series.last.flatMap(\.n).map(String.init) ?? "—"
         return model
     }

@@ -10,8 +10,14 @@ public struct ReportWriter: Sendable {
     let timeZone: TimeZone
     let configuration: SeedConfiguration
     let templates: TemplateLibrary
+    /// The improvement-action register, whose effects the reports show.
+    let actions: (any OperationsStore)?
 
-    public init(store: any CellReader & ResponseExporter, timeZone: TimeZone, configuration: SeedConfiguration, templates: TemplateLibrary) {
+    public init(
+        store: any CellReader & ResponseExporter, timeZone: TimeZone, configuration: SeedConfiguration, templates: TemplateLibrary,
+        actions: (any OperationsStore)? = nil
+    ) {
+        self.actions = actions
         self.store = store
         self.timeZone = timeZone
         self.configuration = configuration
@@ -78,10 +84,13 @@ public struct ReportWriter: Sendable {
                 comments.append((department.id, channel.id, Array(texts.prefix(Self.commentsPerUnit))))
             }
         }
-        let input = ReportInput(
+        var input = ReportInput(
             configuration: configuration, period: last.label, hijri: hijri, first: last.first, last: last.last, byDepartment: byDepartment,
             byChannel: byChannel, byDepartmentChannel: byDepartmentChannel, board: board, comments: comments,
             followUps: try await store.followUpCount(from: last.first, to: last.last))
+        if let actions {
+            input.actionEffects = try await ActionEffect.compute(try await actions.actions(), last: last.last, cells: store)
+        }
 
         var names = ["responses.csv"]
         for language in languages {

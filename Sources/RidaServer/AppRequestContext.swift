@@ -9,6 +9,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public let remoteAddress: SocketAddress?
     /// The role of the API key that authenticated the request, if any.
     public var role: Role?
+    /// Its name, as the audit log records who did what.
+    public var keyName: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

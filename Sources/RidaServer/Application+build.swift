@@ -5,6 +5,7 @@ import NIOCore
 import RidaAnalytics
 import RidaCore
 import RidaReports
+import ServiceLifecycle
 
 /// Where the server listens and how it names itself in links.
 public struct ServerSettings: Sendable {
@@ -33,13 +34,23 @@ public struct ServerDependencies: Sendable {
     /// Where reports asked for through the API are written (and then served from).
     public var reportsDirectory: URL
     public var exporter: any ResponseExporter
+    /// Follow-up cases, improvement actions, the audit log and the webhook outbox.
+    public var operations: any OperationsStore
+    /// Sessions of the admin area.
+    public var sessions: any AdminSessionStore
+    /// Where the server records its metrics, exported at `GET /metrics`: one registry per
+    /// application unless the caller shares one.
+    public var metrics = ServerMetrics()
 
     public init(
         configuration: SeedConfiguration, status: any StoreStatusReader, survey: any SurveyStore, keys: any APIKeyStore, cells: any CellReader,
-        exporter: any ResponseExporter, templates: TemplateLibrary, timeZone: TimeZone,
+        exporter: any ResponseExporter, operations: any OperationsStore, sessions: any AdminSessionStore, templates: TemplateLibrary,
+        timeZone: TimeZone,
         reportsDirectory: URL = URL(fileURLWithPath: "Reports")
     ) {
         self.exporter = exporter
+        self.operations = operations
+        self.sessions = sessions
         self.reportsDirectory = reportsDirectory
         self.configuration = configuration
         self.status = status
@@ -51,7 +62,7 @@ public struct ServerDependencies: Sendable {
     }
 
     /// Templates every page needs.
-    public static let requiredTemplates = ["survey/form", "survey/message", "survey/style"] + ReportWriter.templates
+    public static let requiredTemplates = ["survey/form", "survey/message", "survey/style"] + ReportWriter.templates + AdminPages.templateNames
 }
 
 /// Builds the whole HTTP application: router, middleware, controllers.
@@ -59,12 +70,14 @@ public func buildApplication(
     settings: ServerSettings,
     dependencies: ServerDependencies,
     logger: Logger = Logger(label: "rida"),
+    services: [any ServiceLifecycle.Service] = [],
     onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(settings: settings, dependencies: dependencies)
     return Application(
         router: router,
         configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "rida"),
+        services: services,
         onServerRunning: onServerRunning,
         logger: logger)
 }
@@ -73,20 +86,37 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies, lim
     -> Router<AppRequestContext>
 {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: SecurityHeadersMiddleware(styleSources: dependencies.templates.styleSources(of: ["survey/style", "reports/style"])))
+    // First, so it also sees the requests that later middleware answers or refuses.
+    router.add(middleware: RequestMetricsMiddleware(metrics: dependencies.metrics))
+    router.add(middleware: SecurityHeadersMiddleware(styleSources: dependencies.templates.styleSources(of: ["survey/style", "reports/style", "admin/style"])))
+    let routeMethods = RouteMethods()
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routeMethods))
     router.addRoutes(HealthController(status: dependencies.status).routes)
+    router.addRoutes(OpenAPIController().routes)
+    router.addRoutes(MetricsController(metrics: dependencies.metrics, keys: dependencies.keys).routes)
     router.addRoutes(
-        SurveyController(configuration: dependencies.configuration, store: dependencies.survey, templates: dependencies.templates, limiter: limiter)
+        SurveyController(
+            configuration: dependencies.configuration, store: dependencies.survey, templates: dependencies.templates, limiter: limiter,
+            metrics: dependencies.metrics)
             .routes)
     let issuer = InvitationIssuer(configuration: dependencies.configuration, store: dependencies.survey, baseURL: settings.baseURL)
-    router.addRoutes(InvitationsController(issuer: issuer, keys: dependencies.keys).routes)
+    router.addRoutes(InvitationsController(issuer: issuer, keys: dependencies.keys, metrics: dependencies.metrics).routes)
+    router.addRoutes(OperationsController(store: dependencies.operations, keys: dependencies.keys, configuration: dependencies.configuration).routes)
     let engine = AnalysisEngine(configuration: dependencies.configuration, timeZone: dependencies.timeZone)
     router.addRoutes(AnalyticsController(engine: engine, cells: dependencies.cells, keys: dependencies.keys).routes)
     let reports = ReportWriter(
         store: ReportSources(cells: dependencies.cells, exporter: dependencies.exporter), timeZone: dependencies.timeZone,
-        configuration: dependencies.configuration, templates: dependencies.templates)
+        configuration: dependencies.configuration, templates: dependencies.templates,
+        actions: dependencies.operations)
+    let reportFiles = ReportFiles(
+        writer: reports, directory: dependencies.reportsDirectory, timeZone: dependencies.timeZone, audit: dependencies.operations)
+    router.addRoutes(ReportsController(files: reportFiles, keys: dependencies.keys).routes)
     router.addRoutes(
-        ReportsController(writer: reports, directory: dependencies.reportsDirectory, timeZone: dependencies.timeZone, keys: dependencies.keys).routes)
+        AdminController(
+            configuration: dependencies.configuration, keys: dependencies.keys, sessions: dependencies.sessions, operations: dependencies.operations,
+            reports: reportFiles, templates: dependencies.templates, baseURL: settings.baseURL, timeZone: dependencies.timeZone
+        ).routes)
+    routeMethods.register(router.routes)
     return router
 }
 

@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
+import NIOCore
 import RidaCore
 
 /// `POST /api/v1/invitations` for the case system (role `issuer`).
@@ -15,9 +17,15 @@ struct InvitationsController {
     }
 
     let keys: any APIKeyStore
+    let metrics: ServerMetrics
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await request.body.collect(upTo: 64 * 1024)
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: 64 * 1024)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            return APIError.response(.contentTooLarge, code: "too_large", message: "the body must be at most 64 KiB")
+        }
         let issue: IssueRequest
         do {
             issue = try JSONDecoder().decode(IssueRequest.self, from: Data(body.readableBytesView))
@@ -31,7 +39,11 @@ struct InvitationsController {
             return APIError.response(.unprocessableContent, code: "invalid_\(error.field)", message: error.description)
         } catch IssueError.duplicateReferences {
             return APIError.response(.conflict, code: "duplicate_reference", message: "an invitation was already issued for this reference")
+        } catch {
+            context.logger.error("invitations not issued", metadata: ["error": "\(String(describing: type(of: error)))"])
+            return APIError.response(.serviceUnavailable, code: "unavailable", message: "the invitations could not be stored just now; try again")
         }
+        metrics.recordInvitationsIssued(issued.count)
         return Response(
             status: .created, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: try IssuedInvitation.json(issued))))
@@ -85,6 +97,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
         }
         var context = context
         context.role = found.role
+        context.keyName = found.name
         return try await next(request, context)
     }
 }

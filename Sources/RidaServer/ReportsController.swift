@@ -12,11 +12,8 @@ import Synchronization
 /// `responses.csv`, `manifest.json`. `?calendar=hijri` names a Hijri month. A period's report is
 /// written once into the reports directory, then served from it: a frozen snapshot.
 struct ReportsController {
-    let writer: ReportWriter
-    let directory: URL
-    let timeZone: TimeZone
+    let files: ReportFiles
     let keys: any APIKeyStore
-    let generation = ReportGeneration()
 
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -25,36 +22,74 @@ struct ReportsController {
         return routes
     }
 
-    static let languages = ["ar", "en"]
-
     @Sendable func file(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let calendar = request.uri.queryParameters.get("calendar") ?? "gregorian"
-        guard calendar == "gregorian" || calendar == "hijri" else {
-            return APIError.response(.unprocessableContent, code: "invalid_calendar", message: "calendar: gregorian or hijri")
+        let outcome = await files.file(
+            period: context.parameters.get("period") ?? "", name: context.parameters.get("file") ?? "",
+            calendar: request.uri.queryParameters.get("calendar") ?? "gregorian", role: context.role, actor: context.keyName ?? "unknown",
+            logger: context.logger)
+        switch outcome {
+        case .file(let response): return response
+        case .invalidCalendar: return APIError.response(.unprocessableContent, code: "invalid_calendar", message: "calendar: gregorian or hijri")
+        case .invalidPeriod: return APIError.response(.unprocessableContent, code: "invalid_period", message: "period: a month YYYY-MM")
+        case .unknownFile:
+            return APIError.response(.notFound, code: "unknown_file", message: "files: \(ReportFiles.names.joined(separator: ", "))")
+        case .notClosed(let period):
+            return APIError.response(.conflict, code: "period_not_closed", message: "the report of \(period) is written once the period is over")
+        case .forbidden: return APIError.response(.forbidden, code: "forbidden", message: "the board receives the board pack")
+        case .notWritten: return APIError.response(.serviceUnavailable, code: "unavailable", message: "the report could not be written")
+        case .notRead: return APIError.response(.serviceUnavailable, code: "unavailable", message: "the report could not be read")
+        case .notRecorded:
+            return APIError.response(.serviceUnavailable, code: "unavailable", message: "the download could not be recorded; try again")
         }
-        let period = context.parameters.get("period") ?? ""
-        let name = context.parameters.get("file") ?? ""
+    }
+}
+
+/// The report files of closed months, with the rules of who may have which: one function for
+/// the API and the admin area. A period's report is written once into the reports directory,
+/// then served from it, and every download is recorded in the audit log.
+struct ReportFiles: Sendable {
+    let writer: ReportWriter
+    let directory: URL
+    let timeZone: TimeZone
+    /// Every download is recorded in the audit log, under the key's name.
+    let audit: any OperationsStore
+    let generation = ReportGeneration()
+
+    static let languages = ["ar", "en"]
+    static let names = ReportWriter.files(languages: languages)
+
+    enum Outcome {
+        /// The file, with its content type (and, for CSV, a download name).
+        case file(Response)
+        case invalidCalendar, invalidPeriod, unknownFile
+        /// The period is not over yet.
+        case notClosed(String)
+        /// This role may not have this file.
+        case forbidden
+        case notWritten, notRead, notRecorded
+    }
+
+    /// The board sees the board pack only; the review, comments and record-level files stay with the quality team.
+    static func allows(_ role: Role?, _ name: String) -> Bool {
+        role != .board || name.hasPrefix("board.") || name == "manifest.json"
+    }
+
+    /// The file `name` of the report of `period` (`YYYY-MM`, Gregorian or Hijri) for a caller of
+    /// `role`, the download recorded under `actor`.
+    func file(period: String, name: String, calendar: String, role: Role?, actor: String, logger: Logger) async -> Outcome {
+        guard calendar == "gregorian" || calendar == "hijri" else { return .invalidCalendar }
         // Only YYYY-MM: the label also names a directory.
         guard period.utf8.count == 7, period.utf8.enumerated().allSatisfy({ $0.offset == 4 ? $0.element == UInt8(ascii: "-") : (48...57).contains($0.element) }),
             (try? PeriodCalendar(calendar == "hijri" ? .hijriMonth : .month).firstDay(of: period)) != nil
-        else {
-            return APIError.response(.unprocessableContent, code: "invalid_period", message: "period: a month YYYY-MM")
-        }
-        guard ReportWriter.files(languages: Self.languages).contains(name) else {
-            return APIError.response(.notFound, code: "unknown_file", message: "files: \(ReportWriter.files(languages: Self.languages).joined(separator: ", "))")
-        }
+        else { return .invalidPeriod }
+        guard Self.names.contains(name) else { return .unknownFile }
         // Only closed periods: a report is a frozen snapshot, so it is written once the month is over.
         let kind: PeriodKind = calendar == "hijri" ? .hijriMonth : .month
         let calendarOfPeriods = PeriodCalendar(kind)
         guard let lastDay = try? calendarOfPeriods.period(containing: calendarOfPeriods.firstDay(of: period)).last,
             lastDay < CalendarDay(Date(), in: timeZone)
-        else {
-            return APIError.response(.conflict, code: "period_not_closed", message: "the report of \(period) is written once the period is over")
-        }
-        // The board sees the board pack only; the review, comments and record-level files stay with the quality team.
-        if context.role == .board, !(name.hasPrefix("board.") || name == "manifest.json") {
-            return APIError.response(.forbidden, code: "forbidden", message: "the board receives the board pack")
-        }
+        else { return .notClosed(period) }
+        guard Self.allows(role, name) else { return .forbidden }
         let folder = directory.appendingPathComponent("\(calendar)-\(period)")
         do {
             try await generation.ensure(folder) {
@@ -64,15 +99,25 @@ struct ReportsController {
                 _ = try await writer.write(period: period, hijri: calendar == "hijri", languages: Self.languages, to: staging)
                 try FileManager.default.moveItem(at: staging, to: folder)
             }
+        } catch is AnalysisError {
+            // The 24 periods the report covers reach outside the calendar (a month of the year 1000, say).
+            return .invalidPeriod
         } catch {
-            context.logger.error("report not written", metadata: ["error": "\(String(describing: type(of: error)))"])
-            return APIError.response(.serviceUnavailable, code: "unavailable", message: "the report could not be written")
+            logger.error("report not written", metadata: ["error": "\(String(describing: type(of: error)))"])
+            return .notWritten
         }
         let data: Data
         do {
             data = try Data(contentsOf: folder.appendingPathComponent(name), options: .mappedIfSafe)
         } catch {
-            return APIError.response(.serviceUnavailable, code: "unavailable", message: "the report could not be read")
+            return .notRead
+        }
+        do {
+            try await audit.audit(AuditEntry(at: Date(), actor: actor, action: "report.downloaded", subject: "\(calendar)-\(period)/\(name)"))
+        } catch {
+            // A download that cannot be recorded is not given out.
+            logger.error("report download not recorded", metadata: ["error": "\(String(describing: type(of: error)))"])
+            return .notRecorded
         }
         var headers: HTTPFields = [.cacheControl: "no-store"]
         switch (name as NSString).pathExtension {
@@ -82,7 +127,7 @@ struct ReportsController {
             headers[.contentDisposition] = "attachment; filename=\"\(calendar)-\(period)-\(name)\""
         default: headers[.contentType] = "application/json; charset=utf-8"
         }
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        return .file(Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))))
     }
 }
 

@@ -13,6 +13,7 @@ struct SurveyController {
     let store: any SurveyStore
     let templates: TemplateLibrary
     let limiter: UnknownTokenLimiter
+    let metrics: ServerMetrics
     /// The blank form of each questionnaire version in each language. It holds nothing of the
     /// invitation (the form posts to its own address), so it is rendered once and reused.
     let blankForms = BlankFormCache()
@@ -54,6 +55,7 @@ struct SurveyController {
         if let blocked = blockedClient(request, context) { return blocked }
         guard let raw = context.parameters.get("token"), let token = InvitationToken(parsing: raw) else {
             limiter.recordFailure(context.clientKey)
+            metrics.recordSubmission(.notFound)
             return notFound(request)
         }
         // Until the invitation is known, problems with the body are told in the negotiated language.
@@ -61,18 +63,22 @@ struct SurveyController {
         let allLanguages = configuration.languages.map(\.code)
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
+            metrics.recordSubmission(.invalid)
             return render(.message(.unavailableTitle, .badRequestBody, language: fallback, languages: allLanguages), status: .badRequest)
         }
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: Self.maximumBody)
         } catch {
+            metrics.recordSubmission(.invalid)
             return render(.message(.unavailableTitle, .tooLargeBody, language: fallback, languages: allLanguages), status: .contentTooLarge)
         }
         guard let fields = FormDecoding.decode(body.readableBytesView) else {
+            metrics.recordSubmission(.invalid)
             return render(.message(.unavailableTitle, .badRequestBody, language: fallback, languages: allLanguages), status: .badRequest)
         }
         guard fields.count <= Self.maximumFields else {
+            metrics.recordSubmission(.invalid)
             return render(.message(.unavailableTitle, .tooLargeBody, language: fallback, languages: allLanguages), status: .contentTooLarge)
         }
         // The form's own language field wins; then the usual negotiation for this invitation.
@@ -81,14 +87,17 @@ struct SurveyController {
             return negotiate(request, invitation: invitation)
         }
         let submission = SubmissionRequest(
-            validate: { SubmissionValidator(questionnaire: $0.questionnaire).validate(fields) }, language: language)
+            validate: { SubmissionValidator(questionnaire: $0.questionnaire).validate(fields) }, language: language,
+            erasureKey: token.erasureKey)
         let outcome: SubmissionOutcome
         do {
             outcome = try await store.submit(tokenHash: token.hash, submission, at: Date())
         } catch {
             context.logger.error("submission not stored", metadata: ["error": "\(String(describing: type(of: error)))"])
+            metrics.recordSubmission(.unavailable)
             return render(.message(.unavailableTitle, .unavailableBody, language: fallback, languages: allLanguages), status: .serviceUnavailable)
         }
+        metrics.recordSubmission(outcome.metricsOutcome)
         switch outcome {
         case .stored(let invitation):
             context.logger.info("response stored", metadata: ["department": "\(invitation.unit.department)", "channel": "\(invitation.unit.channel)"])
@@ -308,4 +317,15 @@ final class BlankFormCache: Sendable {
 
 extension HTTPField.Name {
     static let retryAfter = Self("Retry-After")!
+}
+
+extension SubmissionOutcome {
+    var metricsOutcome: ServerMetrics.SubmissionOutcome {
+        switch self {
+        case .stored: .stored
+        case .invalid: .invalid
+        case .closed: .closed
+        case .notFound: .notFound
+        }
+    }
 }

@@ -30,6 +30,8 @@ extension AppDatabase: SurveyStore {
             try db.execute(
                 sql: "UPDATE invitation SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL AND used_at IS NULL",
                 arguments: [Timestamp.seconds(date), tokenHash])
+            // Revocation, key creation and key revocation are done on the command line.
+            try Self.appendAudit(db, AuditEntry(at: date, actor: Actor.commandLine.name, action: "invitation.revoked"))
             return .revoked
         }
     }
@@ -111,7 +113,15 @@ extension AppDatabase: SurveyStore {
                     unit: details.unit, locale: details.locale, questionnaire: details.questionnaire, state: .used, expiresAt: details.expiresAt))
             }
             let locale = request.language(details)
-            try Self.insertResponse(db, submission, claimed: claimed, day: day.description, locale: locale)
+            let followUp = try Self.insertResponse(db, submission, claimed: claimed, day: day.description, locale: locale, erasureKey: request.erasureKey)
+            if let followUp {
+                let reasons = CasePolicy.reasons(submission.answers, in: details.questionnaire)
+                if !reasons.isEmpty {
+                    try Self.openCase(
+                        db, followUpID: followUp.id, reasons: reasons, unit: details.unit, locale: locale, scores: followUp.scores,
+                        policy: self.settings.casePolicy, at: date)
+                }
+            }
             cells.use(self.cellLayout(details.questionnaire, id: claimed["questionnaire_version_id"]), for: claimed["questionnaire_version_id"])
             let department: Int64 = claimed["department_id"], channel: Int64 = claimed["channel_id"]
             let segment: Int64 = claimed["segment_id"] ?? 0, service: Int64 = claimed["service_id"] ?? 0
@@ -129,8 +139,11 @@ extension AppDatabase: SurveyStore {
         }
     }
 
-    /// The response, its answers and texts, and the follow-up request if one was made.
-    private static func insertResponse(_ db: Database, _ submission: ValidatedSubmission, claimed: Row, day: String, locale: String) throws {
+    /// The response, its answers and texts, and the follow-up request if one was made (its row id
+    /// and the scores it carries are returned).
+    private static func insertResponse(
+        _ db: Database, _ submission: ValidatedSubmission, claimed: Row, day: String, locale: String, erasureKey: Data?
+    ) throws -> (id: Int64, scores: [String: String])? {
         var generator = SystemRandomNumberGenerator()
         var id = SurveyResponse.randomID(using: &generator)
         while try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM response WHERE id = ?"), arguments: [id]) ?? false {
@@ -165,14 +178,19 @@ extension AppDatabase: SurveyStore {
             }
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO follow_up (day, department_id, channel_id, segment_id, service_id, locale, scores, phone, email)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO follow_up (day, department_id, channel_id, segment_id, service_id, locale, scores, phone, email, erasure_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(
                 arguments: StatementArguments(
                     [day.databaseValue] + dimensions
-                        + [locale.databaseValue, Self.json(scores).databaseValue, contact.phone.databaseValue, contact.email.databaseValue]))
+                        + [
+                            locale.databaseValue, Self.json(scores).databaseValue, contact.phone.databaseValue, contact.email.databaseValue,
+                            erasureKey.databaseValue,
+                        ]))
+            return (db.lastInsertedRowID, scores)
         }
+        return nil
     }
 }
 
@@ -182,6 +200,7 @@ extension AppDatabase: APIKeyStore {
             try db.execute(
                 sql: "INSERT INTO api_key (name, role, key_hash, created_at) VALUES (?, ?, ?, ?)",
                 arguments: [name, role.rawValue, keyHash, Timestamp.seconds(date)])
+            try Self.appendAudit(db, AuditEntry(at: date, actor: Actor.commandLine.name, action: "apikey.created", subject: name, detail: role.rawValue))
         }
     }
 
@@ -195,7 +214,9 @@ extension AppDatabase: APIKeyStore {
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE api_key SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL", arguments: [Timestamp.seconds(date), name])
-            return db.changesCount == 1
+            guard db.changesCount == 1 else { return false }
+            try Self.appendAudit(db, AuditEntry(at: date, actor: Actor.commandLine.name, action: "apikey.revoked", subject: name))
+            return true
         }
     }
 

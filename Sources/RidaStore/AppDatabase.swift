@@ -26,13 +26,16 @@ public struct DatabaseSettings: Sendable, Hashable {
     public var timeZone: TimeZone
     /// Page cache of the writer connection; bulk loads go faster with a larger one.
     public var writerCacheMegabytes: Int
+    /// Which contact requests become follow-up cases, and when they are due.
+    public var casePolicy: CasePolicy
 
     public static let organisationTimeZone = TimeZone(identifier: "Asia/Riyadh")!
 
     public init(
         synchronous: Synchronous = .full, busyTimeout: TimeInterval = 5, timeZone: TimeZone = organisationTimeZone,
-        writerCacheMegabytes: Int = 64
+        writerCacheMegabytes: Int = 64, casePolicy: CasePolicy = CasePolicy()
     ) {
+        self.casePolicy = casePolicy
         self.synchronous = synchronous
         self.busyTimeout = busyTimeout
         self.timeZone = timeZone
@@ -52,12 +55,19 @@ public final class AppDatabase: Sendable {
     let layoutCache = Mutex<[Int64: CellLayout]>([:])
     /// Web submissions, committed together when they arrive together.
     let submissions: GroupCommit<SubmissionOutcome, CellAccumulator>
+    /// The writer's busy handler, when it is this store's own (databases opened from a path).
+    let busyWaits: BusyWaits?
+
+    /// Times the writer found the database locked by another connection and waited to retry.
+    public var busyRetries: Int { busyWaits?.retries ?? 0 }
 
     /// Opens (creating if needed) the database at `path`, migrates it, and checks its settings.
     public convenience init(path: String, settings: DatabaseSettings = DatabaseSettings()) throws {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(settings.busyTimeout)
+        // The writer waits for locks like SQLite's own busy timeout does, and counts each retry.
+        let busyWaits = BusyWaits(timeout: settings.busyTimeout)
+        configuration.busyMode = .callback { busyWaits.retry($0) }
         configuration.maximumReaderCount = AppDatabase.readerCount
         let synchronous = settings.synchronous
         configuration.prepareDatabase { db in
@@ -71,12 +81,13 @@ public final class AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.pragmaValue)")
             try db.execute(sql: "PRAGMA cache_size = -\(cacheKilobytes)")
         }
-        try self.init(writer: pool, settings: settings)
+        try self.init(writer: pool, settings: settings, busyWaits: busyWaits)
     }
 
-    init(writer: any DatabaseWriter, settings: DatabaseSettings) throws {
+    init(writer: any DatabaseWriter, settings: DatabaseSettings, busyWaits: BusyWaits? = nil) throws {
         self.writer = writer
         self.settings = settings
+        self.busyWaits = busyWaits
         self.submissions = GroupCommit(writer: writer)
         try migrate()
         try verifySettings()
@@ -129,7 +140,16 @@ public final class AppDatabase: Sendable {
 
     /// Settings of the writer connection and of a reader connection.
     public func actualSettings() throws -> (writer: ActualSettings, reader: ActualSettings) {
-        let writerSettings = try writer.write { try Self.readSettings($0) }
+        let busyWaits = self.busyWaits
+        let writerSettings = try writer.write { db in
+            var actual = try Self.readSettings(db)
+            // SQLite reports no timeout once a busy handler replaces its own; the writer's handler
+            // is this store's, and waits up to its timeout.
+            if actual.busyTimeoutMilliseconds == 0, let busyWaits, case .callback = db.configuration.busyMode {
+                actual.busyTimeoutMilliseconds = busyWaits.timeoutMilliseconds
+            }
+            return actual
+        }
         let readerSettings = try writer.read { try Self.readSettings($0) }
         return (writerSettings, readerSettings)
     }
@@ -156,5 +176,36 @@ public final class AppDatabase: Sendable {
                     name: "synchronous", expected: "\(settings.synchronous.pragmaValue)", actual: "\(actual.synchronous)")
             }
         }
+    }
+}
+
+/// The writer's busy handler. It waits for a lock as SQLite's own busy timeout does — sleeps
+/// growing from 1 ms to 100 ms, until the timeout is spent — and counts every retry, which a
+/// plain timeout cannot report.
+final class BusyWaits: Sendable {
+    let timeoutMilliseconds: Int
+    private let count = Atomic<Int>(0)
+    /// SQLite's delays (sqliteDefaultBusyCallback) and their running totals, in milliseconds.
+    private static let delays = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100]
+    private static let totals = [0, 1, 3, 8, 18, 33, 53, 78, 103, 128, 178, 228]
+
+    init(timeout: TimeInterval) {
+        timeoutMilliseconds = Int(timeout * 1000)
+    }
+
+    var retries: Int { count.load(ordering: .relaxed) }
+
+    /// Called by SQLite with the number of earlier calls for the same lock; false gives up with SQLITE_BUSY.
+    func retry(_ tries: Int) -> Bool {
+        let last = Self.delays.count - 1
+        var delay = Self.delays[min(tries, last)]
+        let waited = tries <= last ? Self.totals[tries] : Self.totals[last] + Self.delays[last] * (tries - last)
+        if waited + delay > timeoutMilliseconds {
+            delay = timeoutMilliseconds - waited
+            if delay <= 0 { return false }
+        }
+        Thread.sleep(forTimeInterval: Double(delay) / 1000)
+        count.add(1, ordering: .relaxed)
+        return true
     }
 }

@@ -13,6 +13,7 @@ enum Migrations {
         migrator.registerMigration("v1.responses", migrate: createResponses)
         migrator.registerMigration("v2.survey-delivery", migrate: createSurveyDelivery)
         migrator.registerMigration("v3.analytics-cells") { db in try CellTables.create(db, timeZone: timeZone) }
+        migrator.registerMigration("v4.operations", migrate: OperationsTables.create)
         return migrator
     }
 

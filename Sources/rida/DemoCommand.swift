@@ -95,6 +95,18 @@ func writeDemo(_ generator: DemoGenerator, into store: AppDatabase) async throws
     }
     try await pending?.value
     progress.finish()
+    // Two improvement actions, so the reports show a measured effect and one not yet measurable:
+    // the improving department's change half-way through, and a recent one.
+    let first = generator.period.lowerBound.daysSinceEpoch, last = generator.period.upperBound.daysSinceEpoch
+    let actions = [
+        NewImprovementAction(
+            department: "registration", channel: nil, item: "time", description: "مواعيد مسبقة ونافذة إضافية في أوقات الذروة",
+            ownerRole: "مدير إدارة التسجيل", startDay: CalendarDay(daysSinceEpoch: first + (last - first) / 2)),
+        NewImprovementAction(
+            department: "beneficiary-services", channel: "phone", item: "clarity", description: "نص موحد للرد على الاستفسارات الهاتفية",
+            ownerRole: "مشرف مركز الاتصال", startDay: CalendarDay(daysSinceEpoch: last - 3)),
+    ]
+    for action in actions { _ = try await store.addAction(action, by: Actor("demo"), at: Date()) }
 }
 
 func printSummary(_ store: AppDatabase, generator: DemoGenerator, seconds: Double) async throws {

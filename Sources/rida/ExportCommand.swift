@@ -49,6 +49,10 @@ struct ExportCommand: AsyncParsableCommand {
             try await store.exportResponses(from: first, to: last) { response in try exporter.add(response) }
             try output.flush()
             if out != nil { try handle.close() }
+            try await store.audit(
+                AuditEntry(
+                    at: Date(), actor: Actor.commandLine.name, action: "export.responses",
+                    subject: "\(first?.description ?? "start")…\(last?.description ?? "end")", detail: "\(exporter.written) responses"))
             if exporter.withheld > 0 {
                 printError("\(exporter.withheld) responses of \(small.count) department × channel month(s) with fewer than 5 responses were left out.")
             }
@@ -62,6 +66,7 @@ final class ExportSink: @unchecked Sendable {
     let csv: ResponsesCSV
     let small: SmallCells
     var withheld = 0
+    var written = 0
 
     init(csv: ResponsesCSV, small: SmallCells) {
         self.csv = csv
@@ -73,6 +78,7 @@ final class ExportSink: @unchecked Sendable {
             withheld += 1
         } else {
             try csv.write(response)
+            written += 1
         }
     }
 }

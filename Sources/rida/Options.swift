@@ -16,9 +16,10 @@ struct DatabaseOptions: ParsableArguments {
             valueName: "level"))
     var synchronous: DatabaseSettings.Synchronous = .full
 
-    func open(writerCacheMegabytes: Int = 64) throws -> AppDatabase {
+    func open(writerCacheMegabytes: Int = 64, casePolicy: CasePolicy = CasePolicy()) throws -> AppDatabase {
         do {
-            return try AppDatabase(path: db, settings: DatabaseSettings(synchronous: synchronous, writerCacheMegabytes: writerCacheMegabytes))
+            return try AppDatabase(
+                path: db, settings: DatabaseSettings(synchronous: synchronous, writerCacheMegabytes: writerCacheMegabytes, casePolicy: casePolicy))
         } catch let error as StoreError {
             throw CLIError("cannot open \(db): \(error)")
         }
@@ -26,6 +27,18 @@ struct DatabaseOptions: ParsableArguments {
 }
 
 extension DatabaseSettings.Synchronous: ExpressibleByArgument {}
+
+/// `--retention-days`, shared by `serve` (which purges daily) and `purge`.
+struct RetentionOptions: ParsableArguments {
+    @Option(
+        name: .customLong("retention-days"),
+        help: ArgumentHelp("Days free text and contact details are kept before they are deleted for real.", valueName: "days"))
+    var days: Int = 365
+
+    func validate() throws {
+        guard (1...36_500).contains(days) else { throw ValidationError("--retention-days must be between 1 and 36500") }
+    }
+}
 
 /// `--seeds`, shared by commands that read the configuration.
 struct SeedOptions: ParsableArguments {
@@ -58,10 +71,10 @@ struct CLIError: Error, CustomStringConvertible {
 
 /// Opens the database, migrates it, and loads the seed configuration into it.
 func openInitialised(
-    _ database: DatabaseOptions, _ seeds: SeedOptions, writerCacheMegabytes: Int = 64
+    _ database: DatabaseOptions, _ seeds: SeedOptions, writerCacheMegabytes: Int = 64, casePolicy: CasePolicy = CasePolicy()
 ) async throws -> (AppDatabase, SeedConfiguration, SynchronizationReport) {
     let configuration = try seeds.load()
-    let store = try database.open(writerCacheMegabytes: writerCacheMegabytes)
+    let store = try database.open(writerCacheMegabytes: writerCacheMegabytes, casePolicy: casePolicy)
     do {
         let report = try await store.synchronize(with: configuration)
         return (store, configuration, report)

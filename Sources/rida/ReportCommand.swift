@@ -33,7 +33,7 @@ struct ReportCommand: AsyncParsableCommand {
         let (store, configuration, _) = try await openInitialised(database, seeds)
         let library = try await TemplateLibrary(
             directory: templates.map { URL(fileURLWithPath: $0) } ?? TemplateLibrary.defaultDirectory(), required: ReportWriter.templates)
-        let writer = ReportWriter(store: store, timeZone: store.settings.timeZone, configuration: configuration, templates: library)
+        let writer = ReportWriter(store: store, timeZone: store.settings.timeZone, configuration: configuration, templates: library, actions: store)
         let directory = URL(fileURLWithPath: out ?? "Reports/\(period)")
         let manifest: ReportManifest
         do {

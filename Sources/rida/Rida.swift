@@ -8,7 +8,8 @@ struct Rida: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, ConfigCommand.self, ServeCommand.self, DemoCommand.self, IssueCommand.self, ImportCommand.self, AnalyzeCommand.self,
             ReportCommand.self, ExportCommand.self,
-            APIKeyCommand.self,
+            APIKeyCommand.self, PurgeCommand.self, EraseCommand.self, AuditCommand.self,
+            BackupCommand.self,
         ]
     )
 }

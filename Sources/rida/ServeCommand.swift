@@ -1,12 +1,15 @@
 import ArgumentParser
+import CoreMetrics
 import Foundation
 import Hummingbird
 import Logging
+import Prometheus
 import RidaCore
 import RidaDemo
 import RidaReports
 import RidaServer
 import RidaStore
+import ServiceLifecycle
 import UnixSignals
 
 struct ServeCommand: AsyncParsableCommand {
@@ -40,7 +43,30 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Directory the reports asked for through the API are written to (default ./Reports).", valueName: "dir"))
     var reports: String = "Reports"
 
+    @OptionGroup var retention: RetentionOptions
+
+    @Option(
+        name: .customLong("follow-up-hours"),
+        help: ArgumentHelp("Service level of follow-up cases: hours from a low score to the due date of the call back.", valueName: "hours"))
+    var followUpHours: Int = 72
+
+    @Option(
+        name: .customLong("webhook-url"),
+        help: ArgumentHelp(
+            "Send events (new follow-up cases, case changes) to this address, signed with $RIDA_WEBHOOK_SECRET (HMAC-SHA256).",
+            valueName: "url"))
+    var webhookURL: String?
+
     func validate() throws {
+        guard (1...24 * 365).contains(followUpHours) else { throw ValidationError("--follow-up-hours must be between 1 and 8760") }
+        if let webhookURL {
+            guard let url = URL(string: webhookURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                throw ValidationError("--webhook-url must be an absolute http or https address")
+            }
+            guard let secret = ProcessInfo.processInfo.environment["RIDA_WEBHOOK_SECRET"], secret.utf8.count >= 16 else {
+                throw ValidationError("--webhook-url needs the signing secret in the environment variable RIDA_WEBHOOK_SECRET (at least 16 characters)")
+            }
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         if let baseURL {
             guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
@@ -52,7 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "rida")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let (store, configuration, _) = try await openInitialised(database, seeds)
+        let (store, configuration, _) = try await openInitialised(database, seeds, casePolicy: CasePolicy(dueWithinHours: followUpHours))
         if demo {
             let counts = try await store.counts()
             if counts.responses == 0 && counts.invitations == 0 {
@@ -84,12 +110,22 @@ struct ServeCommand: AsyncParsableCommand {
             let link = try await issuer.issue([IssueRequest(department: "beneficiary-services", channel: "web", segment: "umrah")])
             say("Survey link (one use): \(link[0].url.absoluteString)")
         }
+        var dependencies = ServerDependencies(
+            configuration: configuration, status: store, survey: store, keys: store, cells: store, exporter: store, operations: store,
+            sessions: store, templates: library,
+            timeZone: store.settings.timeZone, reportsDirectory: URL(fileURLWithPath: reports))
+        dependencies.metrics = ServerMetrics(databaseBusyRetries: { store.busyRetries })
+        // One process, one server: libraries that record through swift-metrics export at /metrics too.
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: dependencies.metrics.registry))
+        var services: [any ServiceLifecycle.Service] = [RetentionService(store: store, retentionDays: retention.days, logger: logger)]
+        if let webhookURL, let url = URL(string: webhookURL), let secret = ProcessInfo.processInfo.environment["RIDA_WEBHOOK_SECRET"] {
+            services.append(WebhookDelivery(store: store, settings: WebhookSettings(url: url, secret: secret), logger: logger))
+        }
         let app = buildApplication(
             settings: settings,
-            dependencies: ServerDependencies(
-                configuration: configuration, status: store, survey: store, keys: store, cells: store, exporter: store, templates: library,
-                timeZone: store.settings.timeZone, reportsDirectory: URL(fileURLWithPath: reports)),
+            dependencies: dependencies,
             logger: logger,
+            services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? settings.port
                 let publicAddress = baseURL ?? "http://\(settings.host == "0.0.0.0" ? "localhost" : settings.host):\(port)"

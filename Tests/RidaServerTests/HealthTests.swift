@@ -27,6 +27,7 @@ func temporaryStore() async throws -> AppDatabase {
 func dependencies(_ store: AppDatabase, status: (any StoreStatusReader)? = nil) async throws -> ServerDependencies {
     ServerDependencies(
         configuration: try SeedLoader(directory: shippedSeeds).load(), status: status ?? store, survey: store, keys: store, cells: store, exporter: store,
+        operations: store, sessions: store,
         templates: try await TemplateLibrary(directory: shippedTemplates, required: ServerDependencies.requiredTemplates),
         timeZone: store.settings.timeZone,
         reportsDirectory: FileManager.default.temporaryDirectory.appendingPathComponent("rida-reports-\(UUID().uuidString)"))

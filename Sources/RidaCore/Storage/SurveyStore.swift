@@ -61,13 +61,17 @@ public enum SubmissionOutcome: Sendable {
 public struct SubmissionRequest: Sendable {
     public var validate: @Sendable (InvitationDetails) -> Result<ValidatedSubmission, SubmissionErrors>
     public var language: @Sendable (InvitationDetails) -> String
+    /// Kept with a follow-up request so the holder of the link can have it erased
+    /// (`InvitationToken.erasureKey`).
+    public var erasureKey: Data?
 
     public init(
         validate: @escaping @Sendable (InvitationDetails) -> Result<ValidatedSubmission, SubmissionErrors>,
-        language: @escaping @Sendable (InvitationDetails) -> String
+        language: @escaping @Sendable (InvitationDetails) -> String, erasureKey: Data? = nil
     ) {
         self.validate = validate
         self.language = language
+        self.erasureKey = erasureKey
     }
 }
 

@@ -62,5 +62,12 @@ public struct InvitationToken: Hashable, Sendable, CustomStringConvertible {
         Data(SHA256.hash(data: Data(value.utf8)))
     }
 
+    /// The key under which a follow-up request made through this invitation is kept, so the
+    /// holder of the link can have it erased. It is not the stored token hash, so a copy of the
+    /// database cannot join a follow-up request to its invitation.
+    public var erasureKey: Data {
+        Data(SHA256.hash(data: Data("rida-erasure:\(value)".utf8)))
+    }
+
     public var description: String { value }
 }

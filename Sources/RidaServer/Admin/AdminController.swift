@@ -1,0 +1,374 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import RidaCore
+import RidaReports
+
+/// The admin area: server-rendered pages in Arabic and English that work without JavaScript.
+/// - `GET /admin/login`, `POST /admin/login`: sign in with an API key (roles analyst, board, admin);
+/// - `GET /admin`: the dashboard, by role;
+/// - `POST /admin/cases/{id}` (admin), `POST /admin/actions`, `POST /admin/actions/{id}` (analyst,
+///   admin), `POST /admin/logout`: every change a form carrying the session's CSRF token;
+/// - `GET /admin/reports/{YYYY-MM}/{file}`: report files, under the same rules as the API.
+struct AdminController {
+    let configuration: SeedConfiguration
+    let keys: any APIKeyStore
+    let operations: any OperationsStore
+    let reports: ReportFiles
+    let templates: TemplateLibrary
+    let guardian: AdminGuard
+    let timeZone: TimeZone
+
+    static let maximumBody = 64 * 1024
+    static let maximumFields = 32
+    static let signInRoles: Set<Role> = [.analyst, .board, .admin]
+    static let editorRoles: Set<Role> = [.analyst, .admin]
+
+    init(
+        configuration: SeedConfiguration, keys: any APIKeyStore, sessions: any AdminSessionStore, operations: any OperationsStore,
+        reports: ReportFiles, templates: TemplateLibrary, baseURL: URL, timeZone: TimeZone, policy: AdminSessionPolicy = AdminSessionPolicy()
+    ) {
+        self.configuration = configuration
+        self.keys = keys
+        self.operations = operations
+        self.reports = reports
+        self.templates = templates
+        self.guardian = AdminGuard(sessions: sessions, policy: policy, baseURL: baseURL)
+        self.timeZone = timeZone
+    }
+
+    var routes: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("admin/login", use: loginPage)
+        routes.post("admin/login", use: login)
+        routes.get("admin", use: dashboard)
+        routes.post("admin/logout", use: logout)
+        routes.post("admin/cases/:id", use: updateCase)
+        routes.post("admin/actions", use: addAction)
+        routes.post("admin/actions/:id", use: updateAction)
+        routes.get("admin/reports/:period/:file", use: reportFile)
+        return routes
+    }
+
+    var pages: AdminPages { AdminPages(configuration: configuration, templates: templates, timeZone: timeZone) }
+
+    // MARK: - Signing in and out
+
+    @Sendable func loginPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let language = Self.language(request)
+        if (try? await guardian.session(request)) != nil { return Self.redirect("/admin?lang=\(language)") }
+        return loginForm(language, status: .ok, error: nil)
+    }
+
+    /// The sign-in form with a fresh double-submit token, in its cookie and in the form.
+    private func loginForm(_ language: String, status: HTTPResponse.Status, error: String?) -> Response {
+        let token = AdminSecret.generate()
+        var response = pages.login(language: language, token: token.value, error: error, status: status)
+        response.headers[values: .setCookie].append(guardian.loginCookie(token))
+        return response
+    }
+
+    @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let language = Self.language(request)
+        let text = AdminText(language: language)
+        guard !guardian.isCrossSite(request) else { return pages.message(.crossSite, language: language, status: .forbidden) }
+        let fields: [String: [String]]
+        switch await readForm(request, language: language) {
+        case .fields(let read): fields = read
+        case .refused(let response): return response
+        }
+        // Login CSRF: the form's token must be the one set in this browser with the form. Another
+        // site can neither read it nor, with SameSite=Strict, have the browser send it.
+        guard let cookie = request.cookies[AdminGuard.loginCookie]?.value, let sent = fields["login_token"]?.last, AdminSecret.matches(cookie, sent)
+        else { return loginForm(language, status: .forbidden, error: text("loginExpired")) }
+        guard let raw = fields["key"]?.last, let token = APIKeyToken(parsing: raw.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            return loginForm(language, status: .unauthorized, error: text("wrongKey"))
+        }
+        let key: APIKey?
+        do {
+            key = try await keys.authenticate(keyHash: token.hash, at: Date())
+        } catch {
+            return unavailable(context, error, language)
+        }
+        guard let key else { return loginForm(language, status: .unauthorized, error: text("wrongKey")) }
+        guard Self.signInRoles.contains(key.role) else { return loginForm(language, status: .forbidden, error: text("issuerRefused")) }
+        let id = AdminSecret.generate()
+        do {
+            // A session this browser had before is ended: a sign-in always starts a new one.
+            if let previous = guardian.sessionID(request) { try await guardian.sessions.endSession(idHash: previous.hash, at: Date()) }
+            try await guardian.sessions.startSession(
+                idHash: id.hash, key: key, csrf: AdminSecret.generate().value, policy: guardian.policy, at: Date())
+        } catch {
+            return unavailable(context, error, language)
+        }
+        context.logger.info("admin session started", metadata: ["key": "\(key.name)", "role": "\(key.role.rawValue)"])
+        var response = Self.redirect("/admin?lang=\(language)")
+        response.headers[values: .setCookie].append(guardian.sessionCookie(id))
+        response.headers[values: .setCookie].append(guardian.clearedLoginCookie())
+        return response
+    }
+
+    @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let language: String
+        do throws(Refusal) {
+            language = try await check(request, context, roles: Self.signInRoles).language
+        } catch {
+            return error.response
+        }
+        if let id = guardian.sessionID(request) {
+            do {
+                try await guardian.sessions.endSession(idHash: id.hash, at: Date())
+            } catch {
+                return unavailable(context, error, language)
+            }
+        }
+        var response = Self.redirect("/admin/login?lang=\(language)")
+        response.headers[values: .setCookie].append(guardian.clearedSessionCookie())
+        return response
+    }
+
+    // MARK: - The dashboard
+
+    @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let language = Self.language(request)
+        let session: AdminSession?
+        do {
+            session = try await guardian.session(request)
+        } catch {
+            return unavailable(context, error, language)
+        }
+        guard let session else { return signInFirst(request, language) }
+        return await renderDashboard(session, language, context, status: .ok)
+    }
+
+    /// The dashboard as the session's role sees it, with a message or the improvement-action form
+    /// as it was sent, when a change was refused.
+    private func renderDashboard(
+        _ session: AdminSession, _ language: String, _ context: AppRequestContext, status: HTTPResponse.Status, notice: String? = nil,
+        form: AdminPages.ActionForm? = nil
+    ) async -> Response {
+        do {
+            let statistics = try await operations.invitationStatistics(at: Date())
+            let actions = try await operations.actions()
+            var cases: [FollowUpCase] = []
+            if session.role == .admin {
+                cases = try await operations.cases(status: .open, limit: 500) + operations.cases(status: .contacted, limit: 500)
+            }
+            return pages.dashboard(
+                session: session, language: language, statistics: statistics, actions: actions, cases: cases, notice: notice, form: form,
+                today: CalendarDay(Date(), in: timeZone), now: Date(), status: status)
+        } catch {
+            return unavailable(context, error, language)
+        }
+    }
+
+    // MARK: - Follow-up cases
+
+    @Sendable func updateCase(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let allowed: Allowed
+        do throws(Refusal) {
+            allowed = try await check(request, context, roles: [.admin])
+        } catch {
+            return error.response
+        }
+        let (session, fields, language) = (allowed.session, allowed.fields, allowed.language)
+        let text = AdminText(language: language)
+        guard let status = fields["status"]?.last.flatMap(CaseStatus.init(rawValue:)), status != .open else {
+            return await renderDashboard(session, language, context, status: .unprocessableContent, notice: text("caseStatusInvalid"))
+        }
+        let outcome: CaseUpdateOutcome
+        do {
+            outcome = try await operations.updateCase(id: context.parameters.get("id") ?? "", to: status, by: Actor(session.keyName), at: Date())
+        } catch {
+            return unavailable(context, error, language)
+        }
+        switch outcome {
+        case .updated: return Self.redirect("/admin?lang=\(language)#cases")
+        case .notFound: return await renderDashboard(session, language, context, status: .notFound, notice: text("caseNotFound"))
+        case .refused: return await renderDashboard(session, language, context, status: .conflict, notice: text("caseRefused"))
+        }
+    }
+
+    // MARK: - Improvement actions
+
+    @Sendable func addAction(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let allowed: Allowed
+        do throws(Refusal) {
+            allowed = try await check(request, context, roles: Self.editorRoles)
+        } catch {
+            return error.response
+        }
+        let (session, fields, language) = (allowed.session, allowed.fields, allowed.language)
+        let text = AdminText(language: language)
+        let form = AdminPages.ActionForm(fields)
+        var problems = Set<String>()
+        let day = CalendarDay(form.startDay.trimmingCharacters(in: .whitespaces))
+        if day == nil { problems.insert("startDay") }
+        let status = ActionStatus(rawValue: form.status)
+        if status == nil { problems.insert("status") }
+        let new = NewImprovementAction(
+            department: form.department, channel: form.channel.isEmpty ? nil : form.channel, item: form.item, description: form.description,
+            ownerRole: form.ownerRole, startDay: day ?? CalendarDay(Date(), in: timeZone), status: status ?? .active)
+        problems.formUnion(new.problems(in: configuration).keys)
+        guard problems.isEmpty else {
+            var invalid = form
+            invalid.problems = problems
+            return await renderDashboard(session, language, context, status: .unprocessableContent, notice: text("invalid"), form: invalid)
+        }
+        do {
+            _ = try await operations.addAction(new, by: Actor(session.keyName), at: Date())
+        } catch StoreError.unknownReference(let kind, _) {
+            // Known to the configuration but not to the store (it was removed from it): the same answer.
+            var invalid = form
+            invalid.problems = [kind]
+            return await renderDashboard(session, language, context, status: .unprocessableContent, notice: text("invalid"), form: invalid)
+        } catch {
+            return unavailable(context, error, language)
+        }
+        return Self.redirect("/admin?lang=\(language)#actions")
+    }
+
+    @Sendable func updateAction(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let allowed: Allowed
+        do throws(Refusal) {
+            allowed = try await check(request, context, roles: Self.editorRoles)
+        } catch {
+            return error.response
+        }
+        let (session, fields, language) = (allowed.session, allowed.fields, allowed.language)
+        let text = AdminText(language: language)
+        guard let status = fields["status"]?.last.flatMap(ActionStatus.init(rawValue:)) else {
+            return await renderDashboard(session, language, context, status: .unprocessableContent, notice: text("error.status"))
+        }
+        let updated: ImprovementAction?
+        do {
+            updated = try await operations.updateAction(
+                id: context.parameters.get("id") ?? "", status: status, by: Actor(session.keyName), at: Date())
+        } catch {
+            return unavailable(context, error, language)
+        }
+        guard updated != nil else { return await renderDashboard(session, language, context, status: .notFound, notice: text("actionNotFound")) }
+        return Self.redirect("/admin?lang=\(language)#actions")
+    }
+
+    // MARK: - Reports
+
+    @Sendable func reportFile(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let language = Self.language(request)
+        let session: AdminSession?
+        do {
+            session = try await guardian.session(request)
+        } catch {
+            return unavailable(context, error, language)
+        }
+        guard let session else { return signInFirst(request, language) }
+        let outcome = await reports.file(
+            period: context.parameters.get("period") ?? "", name: context.parameters.get("file") ?? "",
+            calendar: request.uri.queryParameters.get("calendar") ?? "gregorian", role: session.role, actor: session.keyName, logger: context.logger)
+        switch outcome {
+        case .file(let response): return response
+        case .invalidCalendar, .invalidPeriod, .unknownFile: return pages.message(.reportNotFound, language: language, status: .notFound)
+        case .notClosed: return pages.message(.reportNotClosed, language: language, status: .conflict)
+        case .forbidden: return pages.message(.boardOnly, language: language, status: .forbidden)
+        case .notWritten, .notRead, .notRecorded: return pages.message(.unavailable, language: language, status: .serviceUnavailable)
+        }
+    }
+
+    // MARK: - Checks shared by every form
+
+    /// A form that passed the checks: its session, its fields, the page language.
+    struct Allowed {
+        var session: AdminSession
+        var fields: [String: [String]]
+        var language: String
+    }
+
+    /// The answer to a form that did not pass them.
+    struct Refusal: Error {
+        var response: Response
+    }
+
+    /// What every form of a session passes before anything changes: sent from this site, a valid
+    /// session, its CSRF token, a role allowed to do this. Any failure refuses with nothing changed.
+    func check(_ request: Request, _ context: AppRequestContext, roles: Set<Role>) async throws(Refusal) -> Allowed {
+        let language = Self.language(request)
+        guard !guardian.isCrossSite(request) else { throw Refusal(response: pages.message(.crossSite, language: language, status: .forbidden)) }
+        let fields: [String: [String]]
+        switch await readForm(request, language: language) {
+        case .fields(let read): fields = read
+        case .refused(let response): throw Refusal(response: response)
+        }
+        let session: AdminSession?
+        do {
+            session = try await guardian.session(request)
+        } catch {
+            throw Refusal(response: unavailable(context, error, language))
+        }
+        guard let session else {
+            var response = pages.message(.signedOut, language: language, status: .forbidden)
+            if guardian.sessionID(request) != nil { response.headers[values: .setCookie].append(guardian.clearedSessionCookie()) }
+            throw Refusal(response: response)
+        }
+        guard let token = fields["csrf"]?.last, AdminSecret.matches(token, session.csrf) else {
+            throw Refusal(response: pages.message(.badToken, language: language, status: .forbidden))
+        }
+        guard roles.contains(session.role) else { throw Refusal(response: pages.message(.roleRefused, language: language, status: .forbidden)) }
+        return Allowed(session: session, fields: fields, language: language)
+    }
+
+    enum FormRead {
+        case fields([String: [String]])
+        case refused(Response)
+    }
+
+    private func readForm(_ request: Request, language: String) async -> FormRead {
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Self.maximumBody)
+        } catch {
+            return .refused(pages.message(.tooLarge, language: language, status: .contentTooLarge))
+        }
+        guard let fields = FormDecoding.decode(body.readableBytesView) else {
+            return .refused(pages.message(.badForm, language: language, status: .badRequest))
+        }
+        guard fields.count <= Self.maximumFields else { return .refused(pages.message(.tooLarge, language: language, status: .contentTooLarge)) }
+        return .fields(fields)
+    }
+
+    // MARK: - Shared answers
+
+    /// A page asked for without a valid session: to the sign-in page, and a stale cookie removed.
+    private func signInFirst(_ request: Request, _ language: String) -> Response {
+        var response = Self.redirect("/admin/login?lang=\(language)")
+        if guardian.sessionID(request) != nil { response.headers[values: .setCookie].append(guardian.clearedSessionCookie()) }
+        return response
+    }
+
+    private func unavailable(_ context: AppRequestContext, _ error: any Error, _ language: String) -> Response {
+        context.logger.error("admin area: store failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+        return pages.message(.unavailable, language: language, status: .serviceUnavailable)
+    }
+
+    static func redirect(_ location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+    }
+
+    /// `?lang=ar|en`, else the first of them `Accept-Language` prefers, else Arabic.
+    static func language(_ request: Request) -> String {
+        if let asked = request.uri.queryParameters.get("lang"), AdminText.languages.contains(asked) { return asked }
+        if let header = request.headers[.acceptLanguage] {
+            let ranked = header.split(separator: ",").compactMap { part -> (String, Double)? in
+                let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let tag = pieces.first?.lowercased(), !tag.isEmpty else { return nil }
+                let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+                return (String(tag.split(separator: "-").first ?? ""), quality)
+            }
+            // A stable sort: among equal qualities, the order the browser gave.
+            let ordered = ranked.enumerated().sorted { ($0.element.1, -$0.offset) > ($1.element.1, -$1.offset) }.map(\.element)
+            if let match = ordered.first(where: { $0.1 > 0 && AdminText.languages.contains($0.0) }) { return match.0 }
+        }
+        return AdminText.defaultLanguage
+    }
+}

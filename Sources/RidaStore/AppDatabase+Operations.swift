@@ -1,0 +1,319 @@
+import Foundation
+import GRDB
+import RidaCore
+
+/// A random identifier for rows people refer to (cases, actions, events): 128 bits, hex.
+func randomIdentifier() -> String {
+    var generator = SystemRandomNumberGenerator()
+    return (0..<2).map { _ in String(generator.next() as UInt64, radix: 16).leftPadded(to: 16) }.joined()
+}
+
+extension String {
+    fileprivate func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
+    }
+}
+
+/// ISO 8601 in UTC, as events and the API show instants.
+func isoInstant(_ date: Date) -> String {
+    date.formatted(.iso8601)
+}
+
+extension AppDatabase: OperationsStore {
+    // MARK: Follow-up cases
+
+    /// Opens a follow-up case for the request just inserted as `followUpID`, and queues its event.
+    static func openCase(
+        _ db: Database, followUpID: Int64, reasons: [CaseReason], unit: ServiceUnit, locale: String, scores: [String: String],
+        policy: CasePolicy, at date: Date
+    ) throws {
+        let id = randomIdentifier()
+        let now = Timestamp.seconds(date)
+        let due = now + Int64(policy.dueWithinHours) * 3600
+        try db.cachedStatement(
+            sql: """
+                UPDATE follow_up SET case_id = ?, status = 'open', reasons = ?, opened_at = ?, due_at = ?, updated_at = ?
+                WHERE id = ?
+                """
+        ).execute(arguments: [id, reasons.map(\.rawValue).joined(separator: ","), now, due, now, followUpID])
+        var body: [String: any Sendable] = [
+            "id": id, "status": CaseStatus.open.rawValue, "reasons": reasons.map(\.rawValue), "department": unit.department,
+            "channel": unit.channel, "locale": locale, "scores": scores, "dueAt": isoInstant(Date(timeIntervalSince1970: TimeInterval(due))),
+        ]
+        if let segment = unit.segment { body["segment"] = segment }
+        if let service = unit.service { body["service"] = service }
+        try enqueueEvent(db, kind: "case.opened", payload: ["case": body], at: date)
+    }
+
+    /// Puts an event in the outbox, in the caller's transaction: it is sent only if that commits.
+    static func enqueueEvent(_ db: Database, kind: String, payload: [String: any Sendable], at date: Date) throws {
+        let id = randomIdentifier()
+        var envelope = payload
+        envelope["id"] = id
+        envelope["type"] = kind
+        envelope["createdAt"] = isoInstant(date)
+        let data = try JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys, .withoutEscapingSlashes])
+        try db.cachedStatement(sql: "INSERT INTO webhook_event (id, kind, body, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [id, kind, String(decoding: data, as: UTF8.self), Timestamp.seconds(date), Timestamp.seconds(date)])
+    }
+
+    private static let caseSelect = """
+        SELECT follow_up.case_id, follow_up.status, follow_up.reasons, follow_up.day, department.code AS department,
+            channel.code AS channel, segment.code AS segment, service.code AS service, follow_up.locale, follow_up.scores,
+            follow_up.phone, follow_up.email, follow_up.opened_at, follow_up.due_at, follow_up.updated_at
+        FROM follow_up
+        JOIN department ON department.id = follow_up.department_id
+        JOIN channel ON channel.id = follow_up.channel_id
+        LEFT JOIN segment ON segment.id = follow_up.segment_id
+        LEFT JOIN service ON service.id = follow_up.service_id
+        """
+
+    private static func followUpCase(_ row: Row) -> FollowUpCase {
+        func date(_ column: String) -> Date { Date(timeIntervalSince1970: TimeInterval(row[column] as Int64)) }
+        let scores = (try? JSONDecoder().decode([String: String].self, from: Data((row["scores"] as String).utf8))) ?? [:]
+        return FollowUpCase(
+            id: row["case_id"], status: CaseStatus(rawValue: row["status"]) ?? .open,
+            reasons: (row["reasons"] as String? ?? "").split(separator: ",").compactMap { CaseReason(rawValue: String($0)) }, day: row["day"],
+            department: row["department"], channel: row["channel"], segment: row["segment"], service: row["service"], locale: row["locale"],
+            scores: scores, phone: row["phone"], email: row["email"], openedAt: date("opened_at"), dueAt: date("due_at"),
+            updatedAt: date("updated_at"))
+    }
+
+    public func cases(status: CaseStatus?, limit: Int) async throws -> [FollowUpCase] {
+        try await read { db in
+            let filter = status == nil ? "follow_up.case_id IS NOT NULL" : "follow_up.status = ?"
+            let arguments: StatementArguments = status.map { [$0.rawValue, limit] } ?? [limit]
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    \(Self.caseSelect) WHERE \(filter)
+                    ORDER BY CASE follow_up.status WHEN 'open' THEN 0 WHEN 'contacted' THEN 1 ELSE 2 END, follow_up.due_at, follow_up.case_id
+                    LIMIT ?
+                    """, arguments: arguments
+            ).map(Self.followUpCase)
+        }
+    }
+
+    public func updateCase(id: String, to status: CaseStatus, by actor: Actor, at date: Date) async throws -> CaseUpdateOutcome {
+        try await writer.write { db in
+            guard let current = try String.fetchOne(db, sql: "SELECT status FROM follow_up WHERE case_id = ?", arguments: [id]),
+                let currentStatus = CaseStatus(rawValue: current)
+            else { return .notFound }
+            guard currentStatus.canMove(to: status) else { return .refused(current: currentStatus) }
+            try db.execute(
+                sql: "UPDATE follow_up SET status = ?, updated_at = ? WHERE case_id = ?", arguments: [status.rawValue, Timestamp.seconds(date), id])
+            try Self.appendAudit(db, AuditEntry(at: date, actor: actor.name, action: "case.\(status.rawValue)", subject: id, detail: "from \(current)"))
+            try Self.enqueueEvent(db, kind: "case.updated", payload: ["case": ["id": id, "status": status.rawValue, "previous": current]], at: date)
+            guard let row = try Row.fetchOne(db, sql: "\(Self.caseSelect) WHERE follow_up.case_id = ?", arguments: [id]) else { return .notFound }
+            return .updated(Self.followUpCase(row))
+        }
+    }
+
+    // MARK: Improvement actions
+
+    private static let actionSelect = """
+        SELECT improvement_action.*, department.code AS department, channel.code AS channel
+        FROM improvement_action
+        JOIN department ON department.id = improvement_action.department_id
+        LEFT JOIN channel ON channel.id = improvement_action.channel_id
+        """
+
+    private static func action(_ row: Row) -> ImprovementAction {
+        ImprovementAction(
+            id: row["id"], department: row["department"], channel: row["channel"], item: row["item"], description: row["description"],
+            ownerRole: row["owner_role"], startDay: row["start_day"], status: ActionStatus(rawValue: row["status"]) ?? .active,
+            createdAt: Date(timeIntervalSince1970: TimeInterval(row["created_at"] as Int64)),
+            updatedAt: Date(timeIntervalSince1970: TimeInterval(row["updated_at"] as Int64)))
+    }
+
+    public func actions() async throws -> [ImprovementAction] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "\(Self.actionSelect) ORDER BY improvement_action.start_day DESC, improvement_action.id").map(Self.action)
+        }
+    }
+
+    public func addAction(_ new: NewImprovementAction, by actor: Actor, at date: Date) async throws -> ImprovementAction {
+        try await writer.write { db in
+            let index = try DimensionIndex(db)
+            guard let department = index.departments[new.department] else {
+                throw StoreError.unknownReference(kind: "department", id: new.department)
+            }
+            let channel = try new.channel.map { code -> Int64 in
+                guard let id = index.channels[code] else { throw StoreError.unknownReference(kind: "channel", id: code) }
+                return id
+            }
+            let id = randomIdentifier()
+            let now = Timestamp.seconds(date)
+            try db.execute(
+                sql: """
+                    INSERT INTO improvement_action (id, department_id, channel_id, item, description, owner_role, start_day, status, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id, department, channel, new.item, new.description.trimmingCharacters(in: .whitespacesAndNewlines),
+                    new.ownerRole.trimmingCharacters(in: .whitespacesAndNewlines), new.startDay.description, new.status.rawValue, now, now,
+                ])
+            try Self.appendAudit(db, AuditEntry(at: date, actor: actor.name, action: "action.created", subject: id, detail: "\(new.department) \(new.item)"))
+            return try Self.action(Row.fetchOne(db, sql: "\(Self.actionSelect) WHERE improvement_action.id = ?", arguments: [id])!)
+        }
+    }
+
+    public func updateAction(id: String, status: ActionStatus, by actor: Actor, at date: Date) async throws -> ImprovementAction? {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE improvement_action SET status = ?, updated_at = ? WHERE id = ?", arguments: [status.rawValue, Timestamp.seconds(date), id])
+            guard db.changesCount == 1 else { return nil }
+            try Self.appendAudit(db, AuditEntry(at: date, actor: actor.name, action: "action.\(status.rawValue)", subject: id))
+            return try Row.fetchOne(db, sql: "\(Self.actionSelect) WHERE improvement_action.id = ?", arguments: [id]).map(Self.action)
+        }
+    }
+
+    // MARK: Audit log
+
+    static func appendAudit(_ db: Database, _ entry: AuditEntry) throws {
+        try db.cachedStatement(sql: "INSERT INTO audit_log (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [Timestamp.seconds(entry.at), entry.actor, entry.action, entry.subject, entry.detail])
+    }
+
+    public func audit(_ entry: AuditEntry) async throws {
+        try await writer.write { db in try Self.appendAudit(db, entry) }
+    }
+
+    public func auditLog(limit: Int) async throws -> [AuditEntry] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT at, actor, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+                AuditEntry(
+                    at: Date(timeIntervalSince1970: TimeInterval($0["at"] as Int64)), actor: $0["actor"], action: $0["action"], subject: $0["subject"],
+                    detail: $0["detail"])
+            }
+        }
+    }
+
+    // MARK: Webhook outbox
+
+    public func pendingEvents(at date: Date, limit: Int) async throws -> [OutboxEvent] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, kind, body, attempts FROM webhook_event
+                    WHERE delivered_at IS NULL AND next_attempt_at <= ? ORDER BY created_at, rowid LIMIT ?
+                    """, arguments: [Timestamp.seconds(date), limit]
+            ).map { OutboxEvent(id: $0["id"], kind: $0["kind"], body: $0["body"], attempts: $0["attempts"]) }
+        }
+    }
+
+    public func markDelivered(_ id: String, at date: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE webhook_event SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND delivered_at IS NULL",
+                arguments: [Timestamp.seconds(date), id])
+        }
+    }
+
+    public func markFailed(_ id: String, error: String, retryAt: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE webhook_event SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND delivered_at IS NULL",
+                arguments: [Timestamp.seconds(retryAt), String(error.prefix(500)), id])
+        }
+    }
+
+    // MARK: Invitation statistics
+
+    public func invitationStatistics(at date: Date) async throws -> InvitationStatistics {
+        try await read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) AS issued, count(used_at) AS answered,
+                        sum(used_at IS NULL AND revoked_at IS NULL AND expires_at > ?) AS open,
+                        sum(used_at IS NULL AND revoked_at IS NULL AND expires_at <= ?) AS expired,
+                        sum(used_at IS NULL AND revoked_at IS NOT NULL) AS revoked
+                    FROM invitation
+                    """, arguments: [Timestamp.seconds(date), Timestamp.seconds(date)])!
+            return InvitationStatistics(
+                issued: row["issued"], answered: row["answered"], open: row["open"] ?? 0, expired: row["expired"] ?? 0, revoked: row["revoked"] ?? 0)
+        }
+    }
+
+    // MARK: Retention and erasure
+
+    public func purge(retentionDays: Int, at date: Date, by actor: Actor) async throws -> PurgeSummary {
+        let cutoff = CalendarDay(date.addingTimeInterval(-Double(retentionDays) * 86_400), in: settings.timeZone).description
+        let cutoffSeconds = Timestamp.seconds(date) - Int64(retentionDays) * 86_400
+        let summary = try await writer.writeWithoutTransaction { db -> PurgeSummary in
+            // Overwrite deleted content with zeros, so it is gone from the file, not just unlinked.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+            var summary = PurgeSummary()
+            try db.inTransaction {
+                try db.execute(
+                    sql: "DELETE FROM response_text WHERE response_id IN (SELECT id FROM response WHERE day < ?)", arguments: [cutoff])
+                let texts = db.changesCount
+                try db.execute(sql: "DELETE FROM follow_up WHERE day < ?", arguments: [cutoff])
+                let contacts = db.changesCount
+                try db.execute(sql: "DELETE FROM webhook_event WHERE created_at < ? AND delivered_at IS NOT NULL", arguments: [cutoffSeconds])
+                let events = db.changesCount
+                try db.execute(sql: "DELETE FROM admin_session WHERE expires_at < ?", arguments: [Timestamp.seconds(date)])
+                summary = PurgeSummary(texts: texts, contacts: contacts, events: events)
+                try Self.appendAudit(
+                    db,
+                    AuditEntry(
+                        at: date, actor: actor.name, action: "retention.purged", subject: "before \(cutoff)",
+                        detail: "texts \(texts), contacts \(contacts), events \(events)"))
+                return .commit
+            }
+            // The old pages may still sit in the log: copy it back and truncate it.
+            try Self.truncateLog(db)
+            return summary
+        }
+        return summary
+    }
+
+    /// Copies the write-ahead log into the database and truncates it, so deleted content is
+    /// left in neither file. A reader still using an old snapshot makes SQLite report the
+    /// checkpoint busy: try again for a few seconds, then fail rather than claim a deletion.
+    static func truncateLog(_ db: Database) throws {
+        for attempt in 0..<100 {
+            let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            if let row, row[0] as Int == 0 { return }
+            if attempt < 99 { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        throw StoreError.unavailable("readers kept the write-ahead log busy; the deleted content is not yet out of the log — run it again")
+    }
+
+    public func erase(token: InvitationToken, at date: Date, by actor: Actor) async throws -> ErasureSummary {
+        try await writer.writeWithoutTransaction { db -> ErasureSummary in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+            var summary = ErasureSummary(invitationFound: false)
+            try db.inTransaction {
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT id, used_at, revoked_at, reference_hash FROM invitation WHERE token_hash = ?", arguments: [token.hash])
+                else { return .commit }
+                summary = ErasureSummary(invitationFound: true, responseSubmitted: row["used_at"] as Int64? != nil)
+                let id: Int64 = row["id"]
+                if row["used_at"] as Int64? == nil, row["revoked_at"] as Int64? == nil {
+                    try db.execute(sql: "UPDATE invitation SET revoked_at = ? WHERE id = ?", arguments: [Timestamp.seconds(date), id])
+                    summary.invitationRevoked = true
+                }
+                if row["reference_hash"] as Data? != nil {
+                    try db.execute(sql: "UPDATE invitation SET reference_hash = NULL WHERE id = ?", arguments: [id])
+                    summary.referenceRemoved = true
+                }
+                try db.execute(sql: "DELETE FROM follow_up WHERE erasure_key = ?", arguments: [token.erasureKey])
+                summary.contactsRemoved = db.changesCount
+                try Self.appendAudit(
+                    db,
+                    AuditEntry(
+                        at: date, actor: actor.name, action: "invitation.erased",
+                        detail: "contacts \(summary.contactsRemoved), reference \(summary.referenceRemoved ? "removed" : "none"), revoked \(summary.invitationRevoked)"))
+                return .commit
+            }
+            try Self.truncateLog(db)
+            return summary
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import RidaCore
+import RidaStore
+
+/// `rida purge`: the retention policy, now.
+struct PurgeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "purge",
+        abstract: "Delete free text and contact details older than the retention period, for real (the server also does this daily).")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var retention: RetentionOptions
+
+    func run() async throws {
+        let store = try database.open()
+        let summary = try await store.purge(retentionDays: retention.days, at: Date(), by: .commandLine)
+        say("Deleted, older than \(retention.days) days: \(summary.texts) free-text answers, \(summary.contacts) contact requests, \(summary.events) delivered webhook events.")
+        say("Deleted content was overwritten and the write-ahead log truncated. Backups taken before now still hold it until they expire.")
+    }
+}
+
+/// `rida erase --token T`: a beneficiary's request to remove what their invitation led to.
+struct EraseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "erase",
+        abstract: "Remove what a beneficiary's invitation led to, where it can still be found, and say what was removed.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("The invitation's token, or its whole link.", valueName: "token"))
+    var token: String
+
+    func run() async throws {
+        let raw = token.split(separator: "/").last.map { String($0.split(separator: "?")[0]) } ?? token
+        guard let parsed = InvitationToken(parsing: raw) else { throw CLIError("\"\(token)\" is not an invitation token or link") }
+        let store = try database.open()
+        let summary = try await store.erase(token: parsed, at: Date(), by: .commandLine)
+        guard summary.invitationFound else { throw CLIError("no invitation has this token (it may have been issued elsewhere)") }
+        say(summary.contactsRemoved > 0 ? "Removed the contact request (phone, e-mail, scores and follow-up case): \(summary.contactsRemoved)." : "No contact request was found.")
+        if summary.referenceRemoved { say("Removed the hashed external reference from the invitation.") }
+        if summary.invitationRevoked { say("The invitation had not been answered; it is now revoked and cannot be used.") }
+        if summary.responseSubmitted {
+            say("A response was submitted through this invitation. It was stored without any link to the invitation, so it cannot be found and stays only as an anonymous statistic.")
+        }
+    }
+}
+
+/// `rida audit`: the latest entries of the append-only audit log.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "audit", abstract: "Show the latest entries of the audit log.")
+
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: "How many entries, newest first.")
+    var limit: Int = 50
+
+    func run() async throws {
+        let store = try database.open()
+        for entry in try await store.auditLog(limit: max(1, min(limit, 100_000))) {
+            let parts = [entry.at.formatted(.iso8601), entry.actor, entry.action, entry.subject, entry.detail].compactMap { $0 }
+            say(parts.joined(separator: "\t"))
+        }
+    }
+}
