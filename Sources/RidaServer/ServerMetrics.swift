@@ -74,7 +74,8 @@ public final class ServerMetrics: Sendable {
         let series = requestSeries.withLock { cache in
             if let series = cache[key] { return series }
             let series = (
-                counter: CoreMetrics.Counter(label: Self.requests, dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory),
+                counter: CoreMetrics.Counter(
+                    label: Self.requests, dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory),
                 timer: CoreMetrics.Timer(label: Self.requestDuration, dimensions: [("route", route), ("method", method)], factory: factory)
             )
             cache[key] = series

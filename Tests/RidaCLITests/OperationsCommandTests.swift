@@ -49,3 +49,39 @@ extension CommandLineTests {
         #expect(entries.contains { $0[1] == "server" && $0[2] == "retention.purged" }, "the server purged when it started")
     }
 }
+
+extension CommandLineTests {
+    /// Free text older than the retention period is, after `rida purge`, found by `grep -a` in
+    /// neither the database file nor its write-ahead log; newer text stays.
+    @Test func purgedTextIsInNeitherTheDatabaseNorItsLog() async throws {
+        let directory = try temporaryDirectory()
+        let db = directory.appendingPathComponent("rida.sqlite").path
+        #expect(try await rida(["init", "--db", db, "--seeds", shippedSeeds.path]).status == 0)
+        let old = Calendar(identifier: .gregorian).date(byAdding: .day, value: -400, to: Date())!
+        let oldDay = old.formatted(.iso8601.year().month().day())
+        let today = Date().formatted(.iso8601.year().month().day())
+        let file = directory.appendingPathComponent("paper.csv")
+        try """
+            date,department,channel,overall,suggestion
+            \(oldDay),registration,letter,4,PURGEDTEXT-old-comment-7f3a
+            \(today),registration,letter,5,KEPTTEXT-new-comment-91bc
+
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let imported = try await rida(["import", "--db", db, "--seeds", shippedSeeds.path, file.path])
+        #expect(imported.status == 0, "\(imported.error)")
+        func grep(_ needle: String) throws -> Bool {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/grep")
+            process.arguments = ["-a", "-q", needle, db] + (FileManager.default.fileExists(atPath: db + "-wal") ? [db + "-wal"] : [])
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus == 0
+        }
+        #expect(try grep("PURGEDTEXT"), "the old comment is stored before the purge")
+        let purged = try await rida(["purge", "--db", db])
+        #expect(purged.status == 0, "\(purged.error)")
+        #expect(purged.output.contains("1 free-text answers"))
+        #expect(try !grep("PURGEDTEXT"), "grep -a finds the purged comment")
+        #expect(try grep("KEPTTEXT"))
+    }
+}

@@ -63,7 +63,8 @@ final class LogCapture: Sendable {
 
         let phone = "+966 55 123 4567"
         let email = "pilgrim.contact@example.org"
-        let contact = "contact=yes&contact-phone=\(phone.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+        let contact =
+            "contact=yes&contact-phone=\(phone.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
             + "&contact-email=\(email.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
         let issuedTokens = try await app.test(.router) { client -> [String] in
             try await client.execute(uri: "/s/\(token.value)?lang=en", method: .get) { #expect($0.status == .ok) }

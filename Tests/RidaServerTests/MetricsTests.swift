@@ -172,7 +172,9 @@ func scrape(_ client: some TestClientProtocol, key: String) async throws -> (tex
 
             try await other.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
             let started = ContinuousClock.now
-            try await client.execute(uri: "/s/\(second.value)", method: .post, headers: headers, body: body) { #expect($0.status == .serviceUnavailable) }
+            try await client.execute(uri: "/s/\(second.value)", method: .post, headers: headers, body: body) {
+                #expect($0.status == .serviceUnavailable)
+            }
             let waited = ContinuousClock.now - started
             try await other.writeWithoutTransaction { try $0.execute(sql: "COMMIT") }
             #expect(waited >= .milliseconds(900), "gave up before the busy timeout: \(waited)")

@@ -137,7 +137,9 @@ struct ParsedOpenAPI {
                         operation.path.contains("{id}") && response.status == .notFound
                         && String(buffer: response.body).contains(#""code":"not_found""#)
                     #expect(unknownRecord || (response.status != .notFound && response.status != .methodNotAllowed), "\(operation) is not served")
-                    #expect(unknownRecord || (200..<300).contains(response.status.code), "\(operation): \(response.status) \(String(buffer: response.body).prefix(200))")
+                    #expect(
+                        unknownRecord || (200..<300).contains(response.status.code),
+                        "\(operation): \(response.status) \(String(buffer: response.body).prefix(200))")
                     #expect(documentedStatuses.contains(String(response.status.code)), "\(operation) answered an undocumented \(response.status)")
                 }
             }
