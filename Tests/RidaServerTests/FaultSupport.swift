@@ -5,7 +5,6 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import RidaCore
-import RidaSeeds
 import RidaStore
 import Synchronization
 import Testing
