@@ -64,15 +64,21 @@ extension AppDatabase: CellReader {
             let codes = try Codes(db)
             let table = grain == .departmentChannel ? "invitation_cell_dc" : "invitation_cell_unit"
             let dimensions = grain == .departmentChannel ? "0, 0" : "segment_id, service_id"
-            return try Row.fetchAll(
+            // A cursor, decoded by column index: no row is copied.
+            let rows = try Row.fetchCursor(
                 db,
                 sql: "SELECT day, department_id, channel_id, \(dimensions), issued, answered FROM \(table) WHERE day BETWEEN ? AND ?",
-                arguments: [from.daysSinceEpoch, to.daysSinceEpoch]
-            ).map { row in
-                InvitationCell(
-                    day: CalendarDay(daysSinceEpoch: row[0]), department: codes.departments[row[1]] ?? "?", channel: codes.channels[row[2]] ?? "?",
-                    segment: codes.segments[row[3]], service: codes.services[row[4]], issued: row[5], answered: row[6])
+                arguments: [from.daysSinceEpoch, to.daysSinceEpoch])
+            var cells: [InvitationCell] = []
+            while let row = try rows.next() {
+                let segment: Int64 = row[3], service: Int64 = row[4]
+                cells.append(
+                    InvitationCell(
+                        day: CalendarDay(daysSinceEpoch: row[0] as Int), department: codes.departments[row[1] as Int64] ?? "?",
+                        channel: codes.channels[row[2] as Int64] ?? "?", segment: segment == 0 ? nil : codes.segments[segment],
+                        service: service == 0 ? nil : codes.services[service], issued: row[5], answered: row[6]))
             }
+            return cells
         }
     }
 

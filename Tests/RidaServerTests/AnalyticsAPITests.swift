@@ -72,6 +72,55 @@ import Testing
         }
     }
 
+    /// The direct JSON writer gives the same document as Foundation's JSONEncoder, for an analysis
+    /// with trends, control charts, comparisons, suppressed cells and empty periods.
+    @Test func theJSONWriterMatchesJSONEncoder() async throws {
+        let fixture = try await SurveyFixture()
+        var generator = SystemRandomNumberGenerator()
+        var responses: [SurveyResponse] = []
+        var id: Int64 = 1
+        let departments = ["registration", "social-research", "beneficiary-services"]
+        for month in 1...24 where month != 7 {
+            for (d, department) in departments.enumerated() {
+                for channel in ["office", "phone", "web"] {
+                    let count = channel == "web" ? 3 : 8 + (month + d) % 9
+                    for _ in 0..<count {
+                        let overall = Int.random(in: 1...5, using: &generator)
+                        responses.append(
+                            SurveyResponse(
+                                id: id, day: CalendarDay(year: 2025 + (month - 1) / 12, month: (month - 1) % 12 + 1, day: 10),
+                                unit: ServiceUnit(department: department, channel: channel), locale: "ar", questionnaire: "default",
+                                questionnaireVersion: 1, source: .import,
+                                answers: [
+                                    ItemAnswer(item: "overall", value: .value(min(5, overall + (d == 0 && month > 12 ? 1 : 0)))),
+                                    ItemAnswer(item: "recommend", value: .value(Int.random(in: 0...10, using: &generator))),
+                                    ItemAnswer(item: "ease", value: .value(Int.random(in: 1...7, using: &generator))),
+                                ]))
+                        id += 1
+                    }
+                }
+            }
+        }
+        try await fixture.store.insert(invitations: [], responses: responses)
+        let engine = AnalysisEngine(configuration: try shippedConfigurationForServer(), timeZone: fixture.store.settings.timeZone)
+        for by: [AnalysisDimension] in [[.department], [.department, .channel], []] {
+            let result = try await engine.analyse(
+                AnalysisRequest(from: "2025-01", to: "2026-12", by: by, metrics: [.csat, .nps, .ces, .mean, .bottom2, .responseRate]),
+                cells: fixture.store)
+            #expect(result.metrics.contains { $0.units.contains { $0.trend != nil && $0.spc != nil } } || by.isEmpty)
+            for pretty in [true, false] {
+                let written = try AnalysisJSON.encode(result, pretty: pretty)
+                let reference = try AnalysisJSON.referenceEncode(result, pretty: pretty)
+                let a = try JSONSerialization.jsonObject(with: written) as? NSDictionary
+                let b = try JSONSerialization.jsonObject(with: reference) as? NSDictionary
+                #expect(a != nil && a == b, "by \(by), pretty \(pretty)")
+            }
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+            #expect(try decoder.decode(AnalysisResult.self, from: AnalysisJSON.encode(result, pretty: false)) == result)
+        }
+    }
+
     @Test func badParametersGive422NamingTheParameter() async throws {
         let fixture = try await fixture()
         let key = try await InvitationsAPITests().key(fixture, role: .analyst)
