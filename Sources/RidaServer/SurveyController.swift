@@ -168,17 +168,7 @@ struct SurveyController {
         let offered = invitation?.questionnaire.languages ?? configuration.languages.map(\.code)
         if let asked = request.uri.queryParameters.get("lang"), offered.contains(asked) { return asked }
         if let locale = invitation?.locale, offered.contains(locale) { return locale }
-        if let header = request.headers[.acceptLanguage] {
-            let ranked = header.split(separator: ",").compactMap { part -> (String, Double)? in
-                let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-                guard let tag = pieces.first?.lowercased(), !tag.isEmpty else { return nil }
-                let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
-                return (String(tag.split(separator: "-").first ?? ""), quality)
-            }
-            for (tag, quality) in ranked.sorted(by: { $0.1 > $1.1 }) where quality > 0 && offered.contains(tag) {
-                return tag
-            }
-        }
+        if let preferred = AcceptLanguage.preferred(request.headers[.acceptLanguage], among: offered) { return preferred }
         return offered.contains(configuration.defaultLanguage) ? configuration.defaultLanguage : (offered.first ?? "ar")
     }
 

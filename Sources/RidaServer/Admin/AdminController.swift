@@ -358,17 +358,7 @@ struct AdminController {
     /// `?lang=ar|en`, else the first of them `Accept-Language` prefers, else Arabic.
     static func language(_ request: Request) -> String {
         if let asked = request.uri.queryParameters.get("lang"), AdminText.languages.contains(asked) { return asked }
-        if let header = request.headers[.acceptLanguage] {
-            let ranked = header.split(separator: ",").compactMap { part -> (String, Double)? in
-                let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-                guard let tag = pieces.first?.lowercased(), !tag.isEmpty else { return nil }
-                let quality = pieces.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
-                return (String(tag.split(separator: "-").first ?? ""), quality)
-            }
-            // A stable sort: among equal qualities, the order the browser gave.
-            let ordered = ranked.enumerated().sorted { ($0.element.1, -$0.offset) > ($1.element.1, -$1.offset) }.map(\.element)
-            if let match = ordered.first(where: { $0.1 > 0 && AdminText.languages.contains($0.0) }) { return match.0 }
-        }
+        if let preferred = AcceptLanguage.preferred(request.headers[.acceptLanguage], among: AdminText.languages) { return preferred }
         return AdminText.defaultLanguage
     }
 }
