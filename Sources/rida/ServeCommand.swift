@@ -12,6 +12,10 @@ import RidaStore
 import ServiceLifecycle
 import UnixSignals
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -96,6 +100,9 @@ struct ServeCommand: AsyncParsableCommand {
                 say("\(database.db) already holds data (\(counts.responses) responses); --demo adds nothing.")
             }
         }
+        // Links are built from the public address before the server binds: with `--port 0` and
+        // no `--base-url`, pick the free port now, so the links name the port it listens on.
+        let port = port == 0 && baseURL == nil ? (freePort(host: host) ?? 0) : port
         let settings = ServerSettings(host: host, port: port, baseURL: baseURL.flatMap(URL.init(string:)))
         let directory = templates.map { URL(fileURLWithPath: $0) } ?? TemplateLibrary.defaultDirectory()
         let library: TemplateLibrary
@@ -135,4 +142,29 @@ struct ServeCommand: AsyncParsableCommand {
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         say("Rida stopped.")
     }
+}
+
+/// A TCP port free on `host` (an IPv4 address) just now, from the system; nil when it cannot tell.
+func freePort(host: String) -> Int? {
+    #if canImport(Glibc)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { return nil }
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { return nil }
+    defer { close(socket) }
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { return nil }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let named = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) }
+    }
+    guard named == 0 else { return nil }
+    return Int(UInt16(bigEndian: address.sin_port))
+    #else
+    return nil
+    #endif
 }
