@@ -89,12 +89,23 @@ public struct WebhookDelivery: ServiceLifecycle.Service, Sendable {
         let timestamp = Int64(Date().timeIntervalSince1970)
         request.setValue(WebhookSignature.sign(body: event.body, secret: settings.secret, timestamp: timestamp), forHTTPHeaderField: "Rida-Signature")
         request.httpBody = Data(event.body.utf8)
-        do {
-            let (_, response) = try await session.data(for: request)
-            guard let status = (response as? HTTPURLResponse)?.statusCode else { return "no HTTP response" }
-            return (200..<300).contains(status) ? nil : "HTTP \(status)"
-        } catch {
-            return "\(type(of: error)): \(error.localizedDescription)"
+        // The completion-handler API, not `data(for:)`: cancelling a task inside the async
+        // variant can leave it waiting forever on this platform. A request in flight when the
+        // server stops finishes (or times out) first; the event is acknowledged only by a 2xx.
+        let outcome: Result<Int, any Error> = await withCheckedContinuation { continuation in
+            session.dataTask(with: request) { _, response, error in
+                if let error {
+                    continuation.resume(returning: .failure(error))
+                } else if let status = (response as? HTTPURLResponse)?.statusCode {
+                    continuation.resume(returning: .success(status))
+                } else {
+                    continuation.resume(returning: .failure(URLError(.badServerResponse)))
+                }
+            }.resume()
+        }
+        switch outcome {
+        case .success(let status): return (200..<300).contains(status) ? nil : "HTTP \(status)"
+        case .failure(let error): return "\(type(of: error)): \(error.localizedDescription)"
         }
     }
 }
