@@ -133,13 +133,8 @@ struct AdminController {
 
     @Sendable func dashboard(_ request: Request, context: AppRequestContext) async throws -> Response {
         let language = Self.language(request)
-        let session: AdminSession?
-        do {
-            session = try await guardian.session(request)
-        } catch {
-            return unavailable(context, error, language)
-        }
-        guard let session else { return signInFirst(request, language) }
+        let session: AdminSession
+        do { session = try await pageSession(request, context, language) } catch { return error.response }
         return await renderDashboard(session, language, context, status: .ok)
     }
 
@@ -257,13 +252,8 @@ struct AdminController {
 
     @Sendable func reportFile(_ request: Request, context: AppRequestContext) async throws -> Response {
         let language = Self.language(request)
-        let session: AdminSession?
-        do {
-            session = try await guardian.session(request)
-        } catch {
-            return unavailable(context, error, language)
-        }
-        guard let session else { return signInFirst(request, language) }
+        let session: AdminSession
+        do { session = try await pageSession(request, context, language) } catch { return error.response }
         let outcome = await reports.file(
             period: context.parameters.get("period") ?? "", name: context.parameters.get("file") ?? "",
             calendar: request.uri.queryParameters.get("calendar") ?? "gregorian", role: session.role, actor: session.keyName, logger: context.logger)
@@ -340,6 +330,19 @@ struct AdminController {
     // MARK: - Shared answers
 
     /// A page asked for without a valid session: to the sign-in page, and a stale cookie removed.
+    /// The session a page is shown to; refused with the way to sign in, or 503 when the store
+    /// cannot answer.
+    private func pageSession(_ request: Request, _ context: AppRequestContext, _ language: String) async throws(Refusal) -> AdminSession {
+        let session: AdminSession?
+        do {
+            session = try await guardian.session(request)
+        } catch {
+            throw Refusal(response: unavailable(context, error, language))
+        }
+        guard let session else { throw Refusal(response: signInFirst(request, language)) }
+        return session
+    }
+
     private func signInFirst(_ request: Request, _ language: String) -> Response {
         var response = Self.redirect("/admin/login?lang=\(language)")
         if guardian.sessionID(request) != nil { response.headers[values: .setCookie].append(guardian.clearedSessionCookie()) }
