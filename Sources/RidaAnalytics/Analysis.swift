@@ -121,9 +121,14 @@ public struct AnalysisEngine: Sendable {
         }
         let grain = CellGrain.covering(request.by)
         let first = periods.first!.first, last = periods.last!.last
-        let responseCells = try await reader.responseCells(from: first, to: last, grain: grain)
-        let invitationCells = request.metrics.contains(.responseRate) ? try await reader.invitationCells(from: first, to: last, grain: grain) : []
-        return analyse(request, periods: periods, responses: responseCells, invitations: invitationCells, questionnaires: try await reader.questionnaireVersions())
+        // The three reads are independent: they run side by side, each on its own connection.
+        let wantsInvitations = request.metrics.contains(.responseRate)
+        async let responseCells = reader.responseCells(from: first, to: last, grain: grain)
+        async let invitationCells = wantsInvitations ? reader.invitationCells(from: first, to: last, grain: grain) : []
+        async let questionnaires = reader.questionnaireVersions()
+        return await analyse(
+            request, periods: periods, responses: try await responseCells, invitations: try await invitationCells,
+            questionnaires: try await questionnaires)
     }
 
     // MARK: - Aggregation
@@ -141,17 +146,120 @@ public struct AnalysisEngine: Sendable {
     struct Tally {
         var counts: [Int]
         var notApplicable = 0
-        init(points: Int) { counts = Array(repeating: 0, count: points) }
         var n: Int { counts.reduce(0, +) }
     }
 
-    struct Bucket {
-        var responses = 0
-        /// By item index (see `ItemTable`); nil where the item was not asked.
-        var items: [Tally?]
-        var issued = 0
-        var answered = 0
-        init(items: Int) { self.items = Array(repeating: nil, count: items) }
+    /// A unit's dimension values as a hashable key, without allocating.
+    struct UnitKey: Hashable {
+        var department: String?
+        var channel: String?
+        var segment: String?
+        var service: String?
+        var language: String?
+    }
+
+    /// Where one slot of a questionnaire version's count vector goes.
+    struct SlotTarget {
+        var item: Int
+        /// The slot's first count in the cell, and its number of scale points.
+        var offset: Int
+        var points: Int
+    }
+
+    /// The cells summed per unit and period, in flat arrays indexed by `unit × periods + period`
+    /// (for item counts, then by the item's place in a block of every item's points, each
+    /// followed by its "not applicable" count).
+    struct Sums {
+        let periods: Int
+        let itemCount: Int
+        /// Per item: where its counts start in a block, and how many scale points it has.
+        let itemStart: [Int]
+        let itemPoints: [Int]
+        let blockWidth: Int
+        private(set) var units: [[String?]] = []
+        private var unitIndex: [UnitKey: Int] = [:]
+        private var issued: [Int] = []
+        private var answered: [Int] = []
+        /// Per unit, period and item: whether the item was asked there.
+        private var asked: [Bool] = []
+        private var counts: [Int] = []
+
+        init(items: ItemTable, periods: Int) {
+            self.periods = periods
+            itemCount = items.keys.count
+            itemPoints = items.keys.map { $0.max - $0.min + 1 }
+            var start = 0
+            var starts: [Int] = []
+            for points in itemPoints {
+                starts.append(start)
+                start += points + 1
+            }
+            itemStart = starts
+            blockWidth = start
+        }
+
+        /// The row of a unit, added (with zero sums) when first seen.
+        mutating func row(_ key: UnitKey, _ by: [AnalysisDimension]) -> Int {
+            if let index = unitIndex[key] { return index }
+            units.append(
+                by.map { dimension in
+                    switch dimension {
+                    case .department: key.department
+                    case .channel: key.channel
+                    case .segment: key.segment
+                    case .service: key.service
+                    case .language: key.language
+                    }
+                })
+            issued += repeatElement(0, count: periods)
+            answered += repeatElement(0, count: periods)
+            asked += repeatElement(false, count: periods * itemCount)
+            counts += repeatElement(0, count: periods * blockWidth)
+            unitIndex[key] = units.count - 1
+            return units.count - 1
+        }
+
+        /// Adds a cell's count vector, laid out as `slots` say, to a unit and period.
+        mutating func add(_ cell: [UInt32], slots: [SlotTarget], row: Int, period: Int) {
+            let position = row * periods + period
+            let block = position * blockWidth
+            for slot in slots {
+                asked[position * itemCount + slot.item] = true
+                let start = block + itemStart[slot.item]
+                let end = min(slot.offset + slot.points, cell.count)
+                if slot.offset < end {
+                    for index in slot.offset..<end { counts[start + index - slot.offset] += Int(cell[index]) }
+                }
+                if slot.offset + slot.points < cell.count { counts[start + slot.points] += Int(cell[slot.offset + slot.points]) }
+            }
+        }
+
+        mutating func addInvitations(issued: Int, answered: Int, row: Int, period: Int) {
+            self.issued[row * periods + period] += issued
+            self.answered[row * periods + period] += answered
+        }
+
+        /// An item's counts in a unit and period; nil where it was not asked.
+        func tally(row: Int, period: Int, item: Int) -> Tally? {
+            let position = row * periods + period
+            guard asked[position * itemCount + item] else { return nil }
+            let start = position * blockWidth + itemStart[item]
+            let points = itemPoints[item]
+            return Tally(counts: Array(counts[start..<(start + points)]), notApplicable: counts[start + points])
+        }
+
+        func invitations(row: Int, period: Int) -> (issued: Int, answered: Int) {
+            (issued[row * periods + period], answered[row * periods + period])
+        }
+
+        /// Indices of the items asked anywhere.
+        var askedItems: [Int] {
+            var any = [Bool](repeating: false, count: itemCount)
+            for position in 0..<(units.count * periods) {
+                for item in 0..<itemCount where asked[position * itemCount + item] { any[item] = true }
+            }
+            return any.indices.filter { any[$0] }
+        }
     }
 
     /// Items as analysed, each given a dense index.
@@ -159,8 +267,8 @@ public struct AnalysisEngine: Sendable {
         var keys: [ItemKey] = []
         var index: [ItemKey: Int] = [:]
         var measures: [Int: Measure] = [:]
-        /// Per questionnaire version: its layout and, per slot, the item index.
-        var versions: [Int64: (layout: CellLayout, items: [Int])] = [:]
+        /// Per questionnaire version: where each slot of its cells goes.
+        var versions: [Int64: [SlotTarget]] = [:]
 
         init(_ questionnaires: [Int64: Questionnaire]) {
             for (id, questionnaire) in questionnaires.sorted(by: { $0.key < $1.key }) {
@@ -173,29 +281,32 @@ public struct AnalysisEngine: Sendable {
                     return keys.count - 1
                 }
                 for (slot, item) in zip(layout.slots, items) { if let measure = slot.measure { measures[item] = measure } }
-                versions[id] = (layout, items)
+                versions[id] = zip(layout.slots, items).map { slot, item in SlotTarget(item: item, offset: slot.offset, points: slot.scale.points.count) }
             }
         }
     }
 
-    /// A unit's key: its value for each `by` dimension. Invitations carry no language (nil).
+    /// A unit's key: its value for each `by` dimension, nil for the others. Invitations carry no
+    /// language (nil).
     func unitKey(_ by: [AnalysisDimension], department: String, channel: String, segment: String?, service: String?, language: String?)
-        -> [String?]
+        -> UnitKey
     {
-        by.map { dimension in
+        var key = UnitKey()
+        for dimension in by {
             switch dimension {
-            case .department: department
-            case .channel: channel
-            case .segment: segment
-            case .service: service
-            case .language: language
+            case .department: key.department = department
+            case .channel: key.channel = channel
+            case .segment: key.segment = segment
+            case .service: key.service = service
+            case .language: key.language = language
             }
         }
+        return key
     }
 
     func analyse(
         _ request: AnalysisRequest, periods: [Period], responses: [ResponseCell], invitations: [InvitationCell], questionnaires: [Int64: Questionnaire]
-    ) -> AnalysisResult {
+    ) async -> AnalysisResult {
         // Day → period index, computed once per day.
         let firstDay = periods.first!.first.daysSinceEpoch
         var periodOfDay = [Int](repeating: -1, count: periods.last!.last.daysSinceEpoch - firstDay + 1)
@@ -208,42 +319,20 @@ public struct AnalysisEngine: Sendable {
             return periodOfDay[offset]
         }
         let items = ItemTable(questionnaires)
-        var unitIndex: [[String?]: Int] = [:]
-        var unitKeys: [[String?]] = []
-        var buckets: [[Bucket]] = []
-        func bucketRow(_ unit: [String?]) -> Int {
-            if let index = unitIndex[unit] { return index }
-            unitKeys.append(unit)
-            buckets.append(Array(repeating: Bucket(items: items.keys.count), count: periods.count))
-            unitIndex[unit] = unitKeys.count - 1
-            return unitKeys.count - 1
-        }
+        var sums = Sums(items: items, periods: periods.count)
         for cell in responses {
-            guard let period = periodIndex(cell.day), let version = items.versions[cell.questionnaireVersionID] else { continue }
-            let row = bucketRow(
-                unitKey(
-                    request.by, department: cell.department, channel: cell.channel, segment: cell.segment, service: cell.service,
-                    language: cell.language))
-            buckets[row][period].responses += cell.responses
-            for (slot, item) in zip(version.layout.slots, version.items) {
-                let points = slot.scale.points.count
-                var tally = buckets[row][period].items[item] ?? Tally(points: points)
-                let end = min(slot.offset + points, cell.counts.count)
-                if slot.offset < end {
-                    for position in slot.offset..<end { tally.counts[position - slot.offset] += Int(cell.counts[position]) }
-                }
-                if slot.notApplicableOffset < cell.counts.count { tally.notApplicable += Int(cell.counts[slot.notApplicableOffset]) }
-                buckets[row][period].items[item] = tally
-            }
+            guard let period = periodIndex(cell.day), let slots = items.versions[cell.questionnaireVersionID] else { continue }
+            let unit = unitKey(
+                request.by, department: cell.department, channel: cell.channel, segment: cell.segment, service: cell.service, language: cell.language)
+            sums.add(cell.counts, slots: slots, row: sums.row(unit, request.by), period: period)
         }
         for cell in invitations {
             guard let period = periodIndex(cell.day) else { continue }
             let unit = unitKey(
                 request.by, department: cell.department, channel: cell.channel, segment: cell.segment, service: cell.service, language: nil)
-            let row = bucketRow(unit)
-            buckets[row][period].issued += cell.issued
-            buckets[row][period].answered += cell.answered
+            sums.addInvitations(issued: cell.issued, answered: cell.answered, row: sums.row(unit, request.by), period: period)
         }
+        let unitKeys = sums.units
         let order = unitKeys.indices.sorted { organisationalOrder(unitKeys[$0], unitKeys[$1], request.by) }
         let units = order.map { unitKeys[$0] }
         var notes: [String] = []
@@ -251,27 +340,37 @@ public struct AnalysisEngine: Sendable {
             notes.append("Response rates are not broken down by language: an invitation's language is the one it was issued in.")
         }
 
-        let asked = Set(buckets.flatMap { $0.flatMap { bucket in bucket.items.indices.filter { bucket.items[$0] != nil } } })
-        let allItems = asked.map { items.keys[$0] }.sorted()
-        var metrics: [MetricResult] = []
+        let allItems = sums.askedItems.map { items.keys[$0] }.sorted()
+        var jobs: [(kind: MetricKind, item: ItemKey?)] = []
         for kind in request.metrics {
-            let targets: [ItemKey?]
             func measuring(_ measure: Measure) -> [ItemKey] { allItems.filter { items.measures[items.index[$0]!] == measure } }
-            switch kind {
-            case .csat, .bottom2: targets = measuring(.csat)
-            case .nps: targets = measuring(.nps)
-            case .ces, .cesAgree: targets = measuring(.ces)
-            case .mean: targets = orderedItems(allItems, questionnaires)
-            case .responseRate: targets = [nil]
+            let targets: [ItemKey?] =
+                switch kind {
+                case .csat, .bottom2: measuring(.csat)
+                case .nps: measuring(.nps)
+                case .ces, .cesAgree: measuring(.ces)
+                case .mean: orderedItems(allItems, questionnaires)
+                case .responseRate: [nil]
+                }
+            jobs += targets.map { (kind, $0) }
+        }
+        // Each metric is computed on its own, so they are computed side by side.
+        let itemIndex = items.index, totals = sums
+        let metrics = await withTaskGroup(of: (Int, MetricResult).self) { group in
+            for (position, job) in jobs.enumerated() {
+                group.addTask {
+                    let item = job.item.flatMap { itemIndex[$0] }
+                    let result = metric(job.kind, item: job.item, request: request, periods: periods, units: units) { unit, period in
+                        Statistic.of(
+                            job.kind, item: job.item, tally: item.flatMap { totals.tally(row: order[unit], period: period, item: $0) },
+                            invitations: totals.invitations(row: order[unit], period: period))
+                    }
+                    return (position, result)
+                }
             }
-            for item in targets {
-                let itemIndex = item.flatMap { items.index[$0] }
-                metrics.append(
-                    metric(kind, item: item, request: request, periods: periods, units: units) { position, period in
-                        Statistic.of(kind, item: item, tally: itemIndex.flatMap { buckets[order[position]][period].items[$0] },
-                            bucket: buckets[order[position]][period])
-                    })
-            }
+            var results = [MetricResult?](repeating: nil, count: jobs.count)
+            for await (position, result) in group { results[position] = result }
+            return results.map { $0! }
         }
         return AnalysisResult(
             from: periods.first!.label, to: periods.last!.label, period: request.period, by: request.by, timeZone: timeZone.identifier,

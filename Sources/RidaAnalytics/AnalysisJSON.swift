@@ -1,4 +1,5 @@
 import Foundation
+import RidaCore
 
 /// The one JSON encoding of an analysis, shared by the command line and the API.
 ///

@@ -25,8 +25,10 @@ enum Statistic {
         }
     }
 
-    static func of(_ kind: MetricKind, item: AnalysisEngine.ItemKey?, tally: AnalysisEngine.Tally?, bucket: AnalysisEngine.Bucket) -> Statistic {
-        if kind == .responseRate { return .proportion(successes: bucket.answered, trials: bucket.issued) }
+    static func of(
+        _ kind: MetricKind, item: AnalysisEngine.ItemKey?, tally: AnalysisEngine.Tally?, invitations: (issued: Int, answered: Int)
+    ) -> Statistic {
+        if kind == .responseRate { return .proportion(successes: invitations.answered, trials: invitations.issued) }
         guard let item, let tally else { return empty(kind, item) }
         func count(_ values: ClosedRange<Int>) -> Int {
             values.clamped(to: item.min...item.max).reduce(0) { $0 + tally.counts[$1 - item.min] }
@@ -38,7 +40,7 @@ enum Statistic {
         case .nps:
             return .nps(promoters: count(9...10), passives: count(7...8), detractors: count(0...6))
         case .ces, .mean: return .distribution(counts: tally.counts, min: item.min, max: item.max)
-        case .responseRate: return .proportion(successes: bucket.answered, trials: bucket.issued)
+        case .responseRate: return .proportion(successes: invitations.answered, trials: invitations.issued)
         }
     }
 

@@ -217,3 +217,31 @@ import Testing
             ])
     }
 }
+
+@Suite struct APIKeyUseTests {
+    @Test func aKeysLastUseIsKeptToTheMinuteAndARevokedKeyIsRefusedAtOnce() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        let hash = Data(repeating: 7, count: 32)
+        let created = Date(timeIntervalSince1970: 1_780_000_000)
+        try await store.createKey(name: "analyst", role: .analyst, keyHash: hash, at: created)
+        func lastUse() async throws -> Date? { try await store.listKeys().first?.lastUsedAt }
+        #expect(try await lastUse() == nil)
+
+        let first = try #require(try await store.authenticate(keyHash: hash, at: created.addingTimeInterval(10)))
+        #expect(first.name == "analyst" && first.role == .analyst)
+        #expect(try await lastUse() == created.addingTimeInterval(10))
+        // Within a minute of the recorded use, nothing is written.
+        #expect(try await store.authenticate(keyHash: hash, at: created.addingTimeInterval(69)) != nil)
+        #expect(try await lastUse() == created.addingTimeInterval(10))
+        // Later, the use is recorded again.
+        #expect(try await store.authenticate(keyHash: hash, at: created.addingTimeInterval(71)) != nil)
+        #expect(try await lastUse() == created.addingTimeInterval(71))
+        // A clock set back does not hide a use either.
+        #expect(try await store.authenticate(keyHash: hash, at: created.addingTimeInterval(5)) != nil)
+        #expect(try await lastUse() == created.addingTimeInterval(5))
+
+        #expect(try await store.authenticate(keyHash: Data(repeating: 8, count: 32), at: created) == nil)
+        #expect(try await store.revokeKey(name: "analyst", at: created.addingTimeInterval(72)))
+        #expect(try await store.authenticate(keyHash: hash, at: created.addingTimeInterval(73)) == nil)
+    }
+}

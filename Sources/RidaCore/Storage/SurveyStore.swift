@@ -123,6 +123,6 @@ public protocol APIKeyStore: Sendable {
     func listKeys() async throws -> [APIKey]
     /// False when no active key has this name.
     func revokeKey(name: String, at: Date) async throws -> Bool
-    /// The active key with this hash, its last use recorded.
+    /// The active key with this hash, its last use recorded (to the minute).
     func authenticate(keyHash: Data, at: Date) async throws -> APIKey?
 }
