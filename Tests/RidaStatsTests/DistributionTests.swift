@@ -40,6 +40,19 @@ import Testing
         expectClose(StudentT.quantile(0.01, degreesOfFreedom: 4), -3.746947387979197, relative: Tolerance.quantile)
         expectClose(StudentT.quantile(1e-10, degreesOfFreedom: 3), -2225.769284683093, relative: Tolerance.quantile)
         #expect(StudentT.quantile(0.5, degreesOfFreedom: 7) == 0)
+        // Large and fractional ν, where the Newton steps start from the Cornish–Fisher expansion.
+        expectClose(StudentT.quantile(0.975, degreesOfFreedom: 200), 1.9718962236339088, relative: 1e-12)
+        expectClose(StudentT.quantile(0.975, degreesOfFreedom: 1000), 1.9623390808264083, relative: 1e-12)
+        expectClose(StudentT.quantile(0.995, degreesOfFreedom: 12), 3.0545395893929013, relative: 1e-12)
+        expectClose(StudentT.quantile(0.95, degreesOfFreedom: 7.5), 1.8757474792112878, relative: 1e-12)
+    }
+
+    @Test func theStartingPointIsCloseForLargeDegreesOfFreedom() {
+        // Within 1e-5 at ν = 10 and 1e-6 from ν = 30, so the exact steps have little left to do.
+        for (nu, tolerance) in [(10.0, 1e-5), (30, 1e-6), (100, 1e-6), (1000, 1e-6)] {
+            expectClose(
+                StudentT.cornishFisherStart(0.025, degreesOfFreedom: nu), StudentT.quantile(0.975, degreesOfFreedom: nu), relative: tolerance)
+        }
     }
 
     @Test func knownDistributionFunctionValues() {
