@@ -81,14 +81,14 @@ public final class AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.pragmaValue)")
             try db.execute(sql: "PRAGMA cache_size = -\(cacheKilobytes)")
         }
-        try self.init(writer: pool, settings: settings, busyWaits: busyWaits)
+        try self.init(writer: pool, settings: settings, busyWaits: busyWaits, checkpointer: Checkpointer(path: path))
     }
 
-    init(writer: any DatabaseWriter, settings: DatabaseSettings, busyWaits: BusyWaits? = nil) throws {
+    init(writer: any DatabaseWriter, settings: DatabaseSettings, busyWaits: BusyWaits? = nil, checkpointer: Checkpointer? = nil) throws {
         self.writer = writer
         self.settings = settings
         self.busyWaits = busyWaits
-        self.submissions = GroupCommit(writer: writer)
+        self.submissions = GroupCommit(writer: writer, checkpointer: checkpointer)
         try migrate()
         try verifySettings()
     }

@@ -245,3 +245,58 @@ import Testing
         #expect(try await store.authenticate(keyHash: hash, at: created.addingTimeInterval(73)) == nil)
     }
 }
+
+@Suite struct GroupCommitTests {
+    /// Counts what the jobs of a batch add, applied once per batch.
+    struct Tally: BatchEffects {
+        var added = 0
+        init() {}
+        mutating func merge(_ other: Tally) { added += other.added }
+        func apply(_ db: Database) throws {
+            try db.execute(sql: "UPDATE tally SET total = total + ?", arguments: [added])
+        }
+    }
+
+    struct Refused: Error {}
+
+    @Test func aJobThatThrowsIsRolledBackAloneAndTheOthersCommit() async throws {
+        let queue = try DatabaseQueue()
+        try await queue.write { db in
+            try db.execute(sql: "CREATE TABLE item (name TEXT PRIMARY KEY); CREATE TABLE tally (total INTEGER); INSERT INTO tally VALUES (0)")
+        }
+        let commits = GroupCommit<String, Tally>(writer: queue)
+        // Many at once, so that they share batches; every fifth writes, then throws.
+        let results = await withTaskGroup(of: (Int, Result<String, any Error>).self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    do {
+                        let outcome = try await commits.run { db, tally in
+                            try db.execute(sql: "INSERT INTO item (name) VALUES (?)", arguments: ["item \(index)"])
+                            tally.added += 1
+                            if index % 5 == 0 { throw Refused() }
+                            return "item \(index)"
+                        }
+                        return (index, .success(outcome))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var results: [Int: Result<String, any Error>] = [:]
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+        for (index, result) in results {
+            if index % 5 == 0 {
+                #expect(throws: Refused.self) { try result.get() }
+            } else {
+                #expect(try result.get() == "item \(index)")
+            }
+        }
+        let (names, total) = try await queue.read { db in
+            (try String.fetchSet(db, sql: "SELECT name FROM item"), try Int.fetchOne(db, sql: "SELECT total FROM tally"))
+        }
+        #expect(names == Set((0..<40).filter { $0 % 5 != 0 }.map { "item \($0)" }))
+        #expect(total == 32)
+    }
+}
