@@ -147,28 +147,41 @@ extension AppDatabase: SurveyStore {
     private static func insertResponse(
         _ db: Database, _ submission: ValidatedSubmission, claimed: Row, day: String, locale: String, erasureKey: Data?
     ) throws -> (id: Int64, scores: [String: String])? {
-        var generator = SystemRandomNumberGenerator()
-        var id = SurveyResponse.randomID(using: &generator)
-        while try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM response WHERE id = ?"), arguments: [id]) ?? false {
-            id = SurveyResponse.randomID(using: &generator)
-        }
         // Department, channel, segment and service ids, then the questionnaire version (RETURNING order).
         let dimensions: [DatabaseValue] = (0..<4).map { claimed[$0] }
-        try db.cachedStatement(
+        let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO response (id, day, department_id, channel_id, segment_id, service_id, locale,
                     questionnaire_version_id, source)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'invitation')
-                """
-        ).execute(
-            arguments: StatementArguments([id.databaseValue, day.databaseValue] + dimensions + [locale.databaseValue, claimed[4] as DatabaseValue]))
-        let answerStatement = try db.cachedStatement(
-            sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (?, ?, ?, ?)")
-        for answer in submission.answers {
-            switch answer.value {
-            case .value(let value): try answerStatement.execute(arguments: [id, answer.item, value, false])
-            case .notApplicable: try answerStatement.execute(arguments: [id, answer.item, DatabaseValue.null, true])
+                """)
+        var generator = SystemRandomNumberGenerator()
+        var id = SurveyResponse.randomID(using: &generator)
+        // A random id that is already taken (about one chance in 2^63 per response) fails the
+        // insert alone, inside the transaction: draw another.
+        while true {
+            do {
+                try insert.execute(
+                    arguments: StatementArguments([id.databaseValue, day.databaseValue] + dimensions + [locale.databaseValue, claimed[4] as DatabaseValue]))
+                break
+            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+                id = SurveyResponse.randomID(using: &generator)
             }
+        }
+        // All answers in one statement.
+        if !submission.answers.isEmpty {
+            let answers = try db.cachedStatement(
+                sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES "
+                    + repeatElement("(?, ?, ?, ?)", count: submission.answers.count).joined(separator: ", "))
+            var values: [DatabaseValue] = []
+            values.reserveCapacity(submission.answers.count * 4)
+            for answer in submission.answers {
+                switch answer.value {
+                case .value(let value): values += [id.databaseValue, answer.item.databaseValue, value.databaseValue, false.databaseValue]
+                case .notApplicable: values += [id.databaseValue, answer.item.databaseValue, .null, true.databaseValue]
+                }
+            }
+            try answers.execute(arguments: StatementArguments(values))
         }
         let textStatement = try db.cachedStatement(sql: "INSERT INTO response_text (response_id, item, body) VALUES (?, ?, ?)")
         for text in submission.texts {
