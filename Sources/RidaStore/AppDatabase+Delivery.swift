@@ -56,15 +56,16 @@ extension AppDatabase: SurveyStore {
                     WHERE invitation.token_hash = ?
                     """), arguments: [tokenHash])
         guard let row else { return nil }
-        let expiresAt: Int64 = row["expires_at"]
+        // By column position, in the order selected above.
+        let expiresAt: Int64 = row[6]
         let state: InvitationState =
-            if row["used_at"] as Int64? != nil { .used }
-            else if row["revoked_at"] as Int64? != nil { .revoked }
+            if row[7] as Int64? != nil { .used }
+            else if row[8] as Int64? != nil { .revoked }
             else if expiresAt <= Timestamp.seconds(date) { .expired }
             else { .open }
         return InvitationDetails(
-            unit: ServiceUnit(department: row["department"], channel: row["channel"], segment: row["segment"], service: row["service"]),
-            locale: row["locale"], questionnaire: try questionnaire(db, id: row["questionnaire_version_id"]), state: state,
+            unit: ServiceUnit(department: row[0], channel: row[1], segment: row[2], service: row[3]),
+            locale: row[4], questionnaire: try questionnaire(db, id: row[5]), state: state,
             expiresAt: Date(timeIntervalSince1970: TimeInterval(expiresAt)))
     }
 
