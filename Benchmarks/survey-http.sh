@@ -14,8 +14,13 @@ rounds=${3:-3}
 threads=2
 port=18080
 
-swift build -c release --product rida >/dev/null
-rida=$PWD/.build/release/rida
+# RIDA_BIN names another build to measure (say, to compare two side by side).
+if [ -n "${RIDA_BIN:-}" ]; then
+    rida=$RIDA_BIN
+else
+    swift build -c release --product rida >/dev/null
+    rida=$PWD/.build/release/rida
+fi
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 
