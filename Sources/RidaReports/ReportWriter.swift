@@ -68,7 +68,7 @@ public struct ReportWriter: Sendable {
         }
         let questionnaires = Array(try await store.questionnaireVersions().values)
         let responsesURL = directory.appendingPathComponent("responses.csv")
-        FileManager.default.createFile(atPath: responsesURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: responsesURL.path, contents: nil)  // a failure shows when it is opened
         let handle = try FileHandle(forWritingTo: responsesURL)
         let output = BufferedOutput(handle)
         let collector = ReportCollector(csv: try ResponsesCSV(questionnaires: questionnaires, sink: output.write), shown: shown)

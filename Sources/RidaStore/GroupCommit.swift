@@ -162,7 +162,7 @@ final class GroupCommit<Outcome: Sendable, Effects: BatchEffects>: Sendable {
 }
 
 /// Changes that the jobs of one batch gather and that are written once for the whole batch.
-protocol BatchEffects {
+protocol BatchEffects: SendableMetatype {
     init()
     mutating func merge(_ other: Self)
     mutating func apply(_ db: Database) throws

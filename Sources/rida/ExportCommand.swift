@@ -39,7 +39,7 @@ struct ExportCommand: AsyncParsableCommand {
             let small = SmallCells(cells: cells, threshold: 5)
             let handle: FileHandle
             if let out {
-                FileManager.default.createFile(atPath: out, contents: nil)
+                _ = FileManager.default.createFile(atPath: out, contents: nil)  // a failure shows when it is opened
                 handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
             } else {
                 handle = FileHandle.standardOutput

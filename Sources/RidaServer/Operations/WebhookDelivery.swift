@@ -51,7 +51,7 @@ public struct WebhookDelivery: ServiceLifecycle.Service, Sendable {
 
     public func run() async throws {
         let session = URLSession(configuration: .ephemeral)
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 let sent = (try? await deliverDue(session: session)) ?? 0
                 if sent == 0 {
