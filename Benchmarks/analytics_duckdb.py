@@ -20,17 +20,19 @@ import duckdb
 database, first, last = sys.argv[1], sys.argv[2], sys.argv[3]
 repeats = int(sys.argv[4]) if len(sys.argv) > 4 else 5
 
+# Each response row holds its answers as a JSON object (item id -> value, or "na").
+def rating(item):
+    return (f"CASE WHEN json_type(response.answers, '$.{item}') = 'integer' "
+            f"THEN json_extract(response.answers, '$.{item}') END AS {item}")
+
+
 WIDE = f"""
 SELECT response.day AS day, department.code AS department, channel.code AS channel,
-    max(CASE WHEN answer.item = 'overall' THEN answer.value END) AS overall,
-    max(CASE WHEN answer.item = 'ease' THEN answer.value END) AS ease,
-    max(CASE WHEN answer.item = 'recommend' THEN answer.value END) AS recommend
+    {rating('overall')}, {rating('ease')}, {rating('recommend')}
 FROM response
-JOIN answer ON answer.response_id = response.id
 JOIN department ON department.id = response.department_id
 JOIN channel ON channel.id = response.channel_id
 WHERE response.day BETWEEN '{first}' AND '{last}'
-GROUP BY response.id
 """
 
 csv_path = os.path.join(tempfile.mkdtemp(), "responses.csv")
@@ -61,10 +63,11 @@ def timed(run):
 duck_time = timed(lambda: duck.execute(DUCK_QUERY).fetchall())
 
 SQLITE_QUERY = f"""
-SELECT response.department_id, response.channel_id, substr(response.day, 1, 7), answer.item,
-    count(answer.value), avg(answer.value), avg(answer.value >= 4)
-FROM answer JOIN response ON response.id = answer.response_id
-WHERE answer.item IN ('overall', 'ease', 'recommend') AND response.day BETWEEN '{first}' AND '{last}'
+SELECT response.department_id, response.channel_id, substr(response.day, 1, 7), answer.key,
+    count(*), avg(answer.value), avg(answer.value >= 4)
+FROM response, json_each(response.answers) AS answer
+WHERE answer.key IN ('overall', 'ease', 'recommend') AND answer.type = 'integer'
+    AND response.day BETWEEN '{first}' AND '{last}'
 GROUP BY 1, 2, 3, 4
 """
 connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)

@@ -15,17 +15,19 @@ if [ ! -s "$db" ] || [ "$(sqlite3 "$db" 'SELECT count(*) FROM response' 2>/dev/n
     rm -f "$db" "$db-wal" "$db-shm"
     "$rida" demo --db "$db" --synchronous normal --responses "$size" --months 24 --end-month 2026-10 --seed 42 >/dev/null
 fi
-items=$(sqlite3 "$db" "SELECT DISTINCT item FROM answer ORDER BY item" | tr '\n' ' ')
+"$rida" init --db "$db" >/dev/null   # brings an older database to the current schema
+# Answers are a JSON object in each response row: item id -> value, or "na".
+items=$(sqlite3 "$db" "SELECT DISTINCT answer.key FROM response, json_each(response.answers) AS answer ORDER BY 1" | tr '\n' ' ')
 pivot=""
-for item in $items; do pivot+=", max(CASE WHEN answer.item = '$item' THEN coalesce(answer.value, 'na') END) AS \"$item\""; done
+for item in $items; do pivot+=", json_extract(response.answers, '\$.\"$item\"') AS \"$item\""; done
 query="SELECT response.day, department.code, channel.code, segment.code, service.code, response.locale,
     questionnaire_version.questionnaire, questionnaire_version.version, response.source $pivot,
     (SELECT body FROM response_text WHERE response_text.response_id = response.id) AS suggestion
-FROM response JOIN answer ON answer.response_id = response.id
+FROM response
 JOIN department ON department.id = response.department_id JOIN channel ON channel.id = response.channel_id
 LEFT JOIN segment ON segment.id = response.segment_id LEFT JOIN service ON service.id = response.service_id
 JOIN questionnaire_version ON questionnaire_version.id = response.questionnaire_version_id
-GROUP BY response.id ORDER BY response.id"
+ORDER BY response.id"
 
 measure() {  # prints: seconds peak-MB rows
     local out=$1; shift

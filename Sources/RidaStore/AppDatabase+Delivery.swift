@@ -153,9 +153,10 @@ extension AppDatabase: SurveyStore {
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO response (id, day, department_id, channel_id, segment_id, service_id, locale,
-                    questionnaire_version_id, source)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'invitation')
+                    questionnaire_version_id, source, answers)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'invitation', ?)
                 """)
+        let answers = AnswerColumn.encode(submission.answers)
         var generator = SystemRandomNumberGenerator()
         var id = SurveyResponse.randomID(using: &generator)
         // A random id that is already taken (about one chance in 2^63 per response) fails the
@@ -163,26 +164,12 @@ extension AppDatabase: SurveyStore {
         while true {
             do {
                 try insert.execute(
-                    arguments: StatementArguments([id.databaseValue, day.databaseValue] + dimensions + [locale.databaseValue, claimed[4] as DatabaseValue]))
+                    arguments: StatementArguments(
+                        [id.databaseValue, day.databaseValue] + dimensions + [locale.databaseValue, claimed[4] as DatabaseValue, answers.databaseValue]))
                 break
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
                 id = SurveyResponse.randomID(using: &generator)
             }
-        }
-        // All answers in one statement.
-        if !submission.answers.isEmpty {
-            let answers = try db.cachedStatement(
-                sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES "
-                    + repeatElement("(?, ?, ?, ?)", count: submission.answers.count).joined(separator: ", "))
-            var values: [DatabaseValue] = []
-            values.reserveCapacity(submission.answers.count * 4)
-            for answer in submission.answers {
-                switch answer.value {
-                case .value(let value): values += [id.databaseValue, answer.item.databaseValue, value.databaseValue, false.databaseValue]
-                case .notApplicable: values += [id.databaseValue, answer.item.databaseValue, .null, true.databaseValue]
-                }
-            }
-            try answers.execute(arguments: StatementArguments(values))
         }
         let textStatement = try db.cachedStatement(sql: "INSERT INTO response_text (response_id, item, body) VALUES (?, ?, ?)")
         for text in submission.texts {

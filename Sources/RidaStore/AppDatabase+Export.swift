@@ -14,19 +14,12 @@ extension AppDatabase: ResponseExporter {
             }
             var versions: [Int64: (String, Int)] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT id, questionnaire, version FROM questionnaire_version") { versions[row[0]] = (row[1], row[2]) }
-            // Three scans in id order, merged: responses, their answers, their texts.
+            // Two scans in id order, merged: responses (with their answers) and their texts.
             let responses = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT id, day, department_id, channel_id, segment_id, service_id, locale, questionnaire_version_id, source
+                    SELECT id, day, department_id, channel_id, segment_id, service_id, locale, questionnaire_version_id, source, answers
                     FROM response WHERE day BETWEEN ? AND ? ORDER BY id
-                    """, arguments: [first, last])
-            let answers = try Row.fetchCursor(
-                db,
-                sql: """
-                    SELECT answer.response_id, answer.item, answer.value, answer.not_applicable FROM answer
-                    JOIN response ON response.id = answer.response_id WHERE response.day BETWEEN ? AND ?
-                    ORDER BY answer.response_id
                     """, arguments: [first, last])
             let texts = try Row.fetchCursor(
                 db,
@@ -35,26 +28,16 @@ extension AppDatabase: ResponseExporter {
                     JOIN response ON response.id = response_text.response_id WHERE response.day BETWEEN ? AND ?
                     ORDER BY response_text.response_id
                     """, arguments: [first, last])
-            var pendingAnswer: (Int64, String, AnswerValue)?
             var pendingText: (Int64, String, String)?
-            func nextAnswer() throws -> (Int64, String, AnswerValue)? {
-                guard let row = try answers.next() else { return nil }
-                let value: AnswerValue = (row[3] as Int) == 1 ? .notApplicable : .value(row[2])
-                return (row[0], row[1], value)
-            }
             func nextText() throws -> (Int64, String, String)? {
                 guard let row = try texts.next() else { return nil }
                 return (row[0], row[1], row[2])
             }
-            pendingAnswer = try nextAnswer()
             pendingText = try nextText()
             while let row = try responses.next() {
                 let id: Int64 = row[0]
                 var itemAnswers: [String: AnswerValue] = [:]
-                while let answer = pendingAnswer, answer.0 <= id {
-                    if answer.0 == id { itemAnswers[answer.1] = answer.2 }
-                    pendingAnswer = try nextAnswer()
-                }
+                for answer in AnswerColumn.decode(row[9]) ?? [] { itemAnswers[answer.item] = answer.value }
                 var itemTexts: [String: String] = [:]
                 while let text = pendingText, text.0 <= id {
                     if text.0 == id { itemTexts[text.1] = text.2 }

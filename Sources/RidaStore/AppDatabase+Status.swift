@@ -13,7 +13,7 @@ extension AppDatabase: StoreStatusReader {
                 invitations: try Int.fetchOne(db, sql: "SELECT count(*) FROM invitation") ?? 0,
                 usedInvitations: try Int.fetchOne(db, sql: "SELECT count(*) FROM invitation WHERE used_at IS NOT NULL") ?? 0,
                 responses: try Int.fetchOne(db, sql: "SELECT count(*) FROM response") ?? 0,
-                answers: try Int.fetchOne(db, sql: "SELECT count(*) FROM answer") ?? 0,
+                answers: try Int.fetchOne(db, sql: "SELECT count(*) FROM response, json_each(response.answers)") ?? 0,
                 texts: try Int.fetchOne(db, sql: "SELECT count(*) FROM response_text") ?? 0)
         }
     }

@@ -126,10 +126,9 @@ extension AppDatabase: SurveyBulkWriter {
             db,
             sql: """
                 INSERT INTO response (id, day, department_id, channel_id, segment_id, service_id, locale,
-                    questionnaire_version_id, source)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    questionnaire_version_id, source, answers)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        var answerStatement = try BulkStatement(db, sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (?, ?, ?, ?)")
         var textStatement = try BulkStatement(db, sql: "INSERT INTO response_text (response_id, item, body) VALUES (?, ?, ?)")
         var cells = CellAccumulator()
         // In id order: rows are stored by id, so this fills pages in order (and reveals nothing,
@@ -151,20 +150,8 @@ extension AppDatabase: SurveyBulkWriter {
             responseStatement.bind(response.locale)
             responseStatement.bind(questionnaire)
             responseStatement.bind(response.source.rawValue)
+            responseStatement.bind(AnswerColumn.encode(response.answers))
             try responseStatement.step()
-            for answer in response.answers {
-                answerStatement.bind(response.id)
-                answerStatement.bind(answer.item)
-                switch answer.value {
-                case .value(let value):
-                    answerStatement.bind(value)
-                    answerStatement.bind(0)
-                case .notApplicable:
-                    answerStatement.bindNull()
-                    answerStatement.bind(1)
-                }
-                try answerStatement.step()
-            }
             for text in response.texts {
                 textStatement.bind(response.id)
                 textStatement.bind(text.item)

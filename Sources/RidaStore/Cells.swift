@@ -246,13 +246,17 @@ struct CellAccumulator: BatchEffects {
             totals.responses += row[7] as Int
             cells.responses[key] = totals
         }
+        // Answers are in the response row since schema version 5; the cells' own migration (version
+        // 3) runs on databases that still keep them in a table of their own.
+        let answers =
+            try db.tableExists("answer")
+            ? "answer.item, answer.value, answer.not_applicable, count(*) FROM answer JOIN response ON response.id = answer.response_id"
+            : "answer.key, answer.value, answer.value = '\(AnswerColumn.notApplicable)', count(*) FROM response, json_each(response.answers) AS answer"
         let answerRows = try Row.fetchCursor(
             db,
             sql: """
                 SELECT response.day, response.department_id, response.channel_id, IFNULL(response.segment_id, 0),
-                    IFNULL(response.service_id, 0), response.locale, response.questionnaire_version_id,
-                    answer.item, answer.value, answer.not_applicable, count(*)
-                FROM answer JOIN response ON response.id = answer.response_id
+                    IFNULL(response.service_id, 0), response.locale, response.questionnaire_version_id, \(answers)
                 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
                 """)
         while let row = try answerRows.next() {

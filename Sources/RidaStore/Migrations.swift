@@ -14,6 +14,7 @@ enum Migrations {
         migrator.registerMigration("v2.survey-delivery", migrate: createSurveyDelivery)
         migrator.registerMigration("v3.analytics-cells") { db in try CellTables.create(db, timeZone: timeZone) }
         migrator.registerMigration("v4.operations", migrate: OperationsTables.create)
+        migrator.registerMigration("v5.answers-in-response", migrate: moveAnswersIntoResponses)
         return migrator
     }
 
@@ -79,6 +80,23 @@ enum Migrations {
     /// Responses hold no reference to their invitation. Their id is random, and answers and texts
     /// are clustered by response id (WITHOUT ROWID), so no sequential key records the order in
     /// which responses arrived — which could otherwise be matched to invitations' use times.
+    /// A response's rating answers move into its own row (see `AnswerColumn`): a submission then
+    /// writes one row where it wrote one per answer, in another table.
+    private static func moveAnswersIntoResponses(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE response ADD COLUMN answers TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(answers))")
+        try db.execute(
+            sql: """
+                UPDATE response SET answers = moved.answers
+                FROM (
+                    SELECT response_id,
+                        json_group_object(item, CASE WHEN not_applicable = 1 THEN '\(AnswerColumn.notApplicable)' ELSE value END) AS answers
+                    FROM answer GROUP BY response_id
+                ) AS moved
+                WHERE moved.response_id = response.id
+                """)
+        try db.execute(sql: "DROP TABLE answer")
+    }
+
     private static func createResponses(_ db: Database) throws {
         try db.create(table: "response", options: [.strict]) { t in
             t.primaryKey("id", .integer)

@@ -24,8 +24,8 @@ extension CommandLineTests {
         let (responses, answers, notApplicable, texts, sources) = try await queue.read { db in
             (
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM response") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM answer") ?? 0,
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM answer WHERE not_applicable = 1") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM response, json_each(response.answers)") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM response, json_each(response.answers) WHERE value = 'na'") ?? 0,
                 try String.fetchAll(db, sql: "SELECT body FROM response_text ORDER BY body"),
                 try String.fetchAll(db, sql: "SELECT DISTINCT source FROM response")
             )

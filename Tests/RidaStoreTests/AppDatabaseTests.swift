@@ -51,7 +51,11 @@ import Testing
     @Test func allMigrationsApplyToANewDatabase() throws {
         let store = try AppDatabase(path: temporaryDatabasePath())
         #expect(try store.appliedMigrations() == AppDatabase.migrationNames)
-        #expect(AppDatabase.migrationNames == ["v1.dimensions", "v1.questionnaires", "v1.invitations", "v1.responses", "v2.survey-delivery", "v3.analytics-cells", "v4.operations"])
+        #expect(
+            AppDatabase.migrationNames == [
+                "v1.dimensions", "v1.questionnaires", "v1.invitations", "v1.responses", "v2.survey-delivery", "v3.analytics-cells", "v4.operations",
+                "v5.answers-in-response",
+            ])
     }
 
     /// A database written by an older migration set (only the first two migrations, with its
@@ -80,6 +84,42 @@ import Testing
         #expect(try await store.synchronize(with: shippedConfiguration()).isEmpty)
         try await store.insert(invitations: [sampleInvitation()], responses: [sampleResponse(id: 42)])
         #expect(try await store.counts().responses == 1)
+    }
+}
+
+@Suite struct AnswerMigrationTests {
+    /// Version 5 moves each response's answers from their own table into the response row.
+    @Test func answersMoveIntoTheirResponsesRows() async throws {
+        let path = temporaryDatabasePath()
+        let queue = try DatabaseQueue(path: path)
+        try Migrations.migrator(timeZone: riyadh).migrate(queue, upTo: "v4.operations")
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO department (id, code, position, names) VALUES (1, 'registration', 0, '{}');
+                    INSERT INTO channel (id, code, position, names) VALUES (1, 'office', 0, '{}');
+                    INSERT INTO questionnaire_version (id, questionnaire, version, definition, digest, created_at) VALUES (1, 'default', 1, '{}', 'x', 0);
+                    INSERT INTO response (id, day, department_id, channel_id, locale, questionnaire_version_id, source)
+                        VALUES (11, '2026-03-14', 1, 1, 'ar', 1, 'import'), (12, '2026-03-14', 1, 1, 'en', 1, 'import'),
+                            (13, '2026-03-15', 1, 1, 'en', 1, 'import');
+                    INSERT INTO answer (response_id, item, value, not_applicable) VALUES
+                        (11, 'overall', 4, 0), (11, 'referral', NULL, 1), (12, 'overall', 1, 0), (12, 'recommend', 10, 0);
+                    """)
+        }
+        try queue.close()
+
+        let store = try AppDatabase(path: path)
+        #expect(try store.appliedMigrations() == AppDatabase.migrationNames)
+        let stored = try await store.writer.read { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT id, answers FROM response").map { ($0[0] as Int64, $0[1] as String) })
+        }
+        #expect(stored.mapValues { AnswerColumn.decode($0).map(Set.init) } == [
+            11: [ItemAnswer(item: "overall", value: .value(4)), ItemAnswer(item: "referral", value: .notApplicable)],
+            12: [ItemAnswer(item: "overall", value: .value(1)), ItemAnswer(item: "recommend", value: .value(10))],
+            13: [],
+        ])
+        #expect(try await store.writer.read { try $0.tableExists("answer") } == false)
+        #expect(try await store.counts().answers == 4)
     }
 }
 
@@ -143,11 +183,12 @@ import Testing
         #expect(counts == StoreCounts(invitations: 1, usedInvitations: 1, responses: 1, answers: 2, texts: 1))
         let row = try #require(try await store.writer.read { try Row.fetchOne($0, sql: "SELECT day, locale FROM response WHERE id = 7") })
         #expect(row["day"] == "2026-03-14")
+        let answers = try await store.writer.read { try String.fetchOne($0, sql: "SELECT answers FROM response WHERE id = 7") }
+        #expect(answers.flatMap(AnswerColumn.decode).map(Set.init) == Set(sampleResponse(id: 7).answers))
         let notApplicable = try await store.writer.read {
-            try Row.fetchOne($0, sql: "SELECT value, not_applicable FROM answer WHERE response_id = 7 AND item = 'referral'")
+            try String.fetchOne($0, sql: "SELECT answer.value FROM response, json_each(response.answers) AS answer WHERE response.id = 7 AND answer.key = 'referral'")
         }
-        #expect(notApplicable?["value"] == nil as Int?)
-        #expect(notApplicable?["not_applicable"] == 1)
+        #expect(notApplicable == "na")
         let text = try await store.writer.read { try String.fetchOne($0, sql: "SELECT body FROM response_text WHERE response_id = 7") }
         #expect(text == "بہت اچھی خدمت")
     }
@@ -161,15 +202,25 @@ import Testing
         #expect(try await store.counts() == StoreCounts(invitations: 0, usedInvitations: 0, responses: 0, answers: 0, texts: 0))
     }
 
-    @Test func anAnswerIsEitherAValueOrNotApplicable() async throws {
+    @Test func storedAnswersAreAJSONObjectOfValuesAndNotApplicable() async throws {
         let store = try AppDatabase(path: temporaryDatabasePath())
         _ = try await store.synchronize(with: shippedConfiguration())
         try await store.insert(invitations: [], responses: [sampleResponse(id: 3)])
         #expect(throws: DatabaseError.self) {
-            try store.writer.write { try $0.execute(sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (3, 'time', 4, 1)") }
+            try store.writer.write { try $0.execute(sql: "UPDATE response SET answers = '{\"time\": 4' WHERE id = 3") }
         }
-        #expect(throws: DatabaseError.self) {
-            try store.writer.write { try $0.execute(sql: "INSERT INTO answer (response_id, item, value, not_applicable) VALUES (3, 'speed', NULL, 0)") }
+        let answers = [
+            ItemAnswer(item: "overall", value: .value(4)), ItemAnswer(item: "referral", value: .notApplicable),
+            ItemAnswer(item: "recommend", value: .value(10)), ItemAnswer(item: "odd", value: .value(-1)),
+        ]
+        let text = AnswerColumn.encode(answers)
+        #expect(text == #"{"overall":4,"referral":"na","recommend":10,"odd":-1}"#)
+        #expect(AnswerColumn.decode(text) == answers)
+        // Any JSON object of the same meaning reads the same (as SQLite's own json functions write it).
+        #expect(AnswerColumn.decode(#"{ "overall": 4, "referral": "na" }"#).map(Set.init) == Set(answers.prefix(2)))
+        #expect(AnswerColumn.decode("{}") == [])
+        for broken in ["", "{", #"{"overall":}"#, #"{"overall":"yes"}"#, "[4]", #"{"overall":4}x"#] {
+            #expect(AnswerColumn.decode(broken) == nil, "\(broken)")
         }
     }
 
@@ -178,13 +229,13 @@ import Testing
     @Test func responsesCannotBeLinkedToInvitations() throws {
         let store = try AppDatabase(path: temporaryDatabasePath())
         try store.writer.read { db in
-            for table in ["response", "answer", "response_text"] {
+            for table in ["response", "response_text"] {
                 let columns = try db.columns(in: table).map(\.name)
                 #expect(!columns.contains { $0.contains("invitation") || $0.contains("token") || $0.hasSuffix("_at") }, "\(table): \(columns)")
                 #expect(try db.foreignKeys(on: table).allSatisfy { $0.destinationTable != "invitation" })
             }
-            // No sequential key orders answers or texts by arrival.
-            for table in ["answer", "response_text"] {
+            // No sequential key orders texts by arrival (answers are in the response row).
+            for table in ["response_text"] {
                 let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [table]) ?? ""
                 #expect(sql.contains("WITHOUT ROWID"))
             }
