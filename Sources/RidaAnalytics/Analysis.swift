@@ -143,9 +143,9 @@ public struct AnalysisEngine: Sendable {
         static func < (a: ItemKey, b: ItemKey) -> Bool { (a.item, a.scale, a.min) < (b.item, b.scale, b.min) }
     }
 
+    /// An item's counts per scale point ("not applicable" answers are not part of any metric).
     struct Tally {
         var counts: [Int]
-        var notApplicable = 0
         var n: Int { counts.reduce(0, +) }
     }
 
@@ -167,8 +167,7 @@ public struct AnalysisEngine: Sendable {
     }
 
     /// The cells summed per unit and period, in flat arrays indexed by `unit × periods + period`
-    /// (for item counts, then by the item's place in a block of every item's points, each
-    /// followed by its "not applicable" count).
+    /// (for item counts, then by the item's place in a block of every item's points).
     struct Sums {
         let periods: Int
         let itemCount: Int
@@ -192,7 +191,7 @@ public struct AnalysisEngine: Sendable {
             var starts: [Int] = []
             for points in itemPoints {
                 starts.append(start)
-                start += points + 1
+                start += points
             }
             itemStart = starts
             blockWidth = start
@@ -230,7 +229,6 @@ public struct AnalysisEngine: Sendable {
                 if slot.offset < end {
                     for index in slot.offset..<end { counts[start + index - slot.offset] += Int(cell[index]) }
                 }
-                if slot.offset + slot.points < cell.count { counts[start + slot.points] += Int(cell[slot.offset + slot.points]) }
             }
         }
 
@@ -245,7 +243,7 @@ public struct AnalysisEngine: Sendable {
             guard asked[position * itemCount + item] else { return nil }
             let start = position * blockWidth + itemStart[item]
             let points = itemPoints[item]
-            return Tally(counts: Array(counts[start..<(start + points)]), notApplicable: counts[start + points])
+            return Tally(counts: Array(counts[start..<(start + points)]))
         }
 
         func invitations(row: Int, period: Int) -> (issued: Int, answered: Int) {

@@ -123,14 +123,17 @@ struct JSONOutput {
     mutating func double(_ value: Double?) { if let value { double(value) } else { null() } }
     mutating func string(_ value: String?) { if let value { string(value) } else { null() } }
 
-    mutating func strings(_ values: [String]) {
+    /// An array, each element written by `write`.
+    mutating func array<Element>(_ elements: [Element], _ write: (inout JSONOutput, Element) -> Void) {
         open("[")
-        for value in values {
-            element()
-            string(value)
+        for element in elements {
+            self.element()
+            write(&self, element)
         }
-        close("]", empty: values.isEmpty)
+        close("]", empty: elements.isEmpty)
     }
+
+    mutating func strings(_ values: [String]) { array(values) { $0.string($1) } }
 
     /// A unit's dimension values, keys sorted.
     mutating func unit(_ unit: [String: String?]) {
@@ -157,30 +160,22 @@ struct JSONOutput {
         key("methodsVersion")
         string(result.methodsVersion)
         key("metrics")
-        open("[")
-        for metric in result.metrics {
-            element()
-            write(metric)
-        }
-        close("]", empty: result.metrics.isEmpty)
+        array(result.metrics) { $0.write($1) }
         key("notes")
         strings(result.notes)
         key("period")
         string(result.period.rawValue)
         key("periods")
-        open("[")
-        for period in result.periods {
-            element()
-            open("{")
-            key("first")
-            string(period.first)
-            key("label")
-            string(period.label)
-            key("last")
-            string(period.last)
-            close("}", empty: false)
+        array(result.periods) { output, period in
+            output.open("{")
+            output.key("first")
+            output.string(period.first)
+            output.key("label")
+            output.string(period.label)
+            output.key("last")
+            output.string(period.last)
+            output.close("}", empty: false)
         }
-        close("]", empty: result.periods.isEmpty)
         key("suppressBelow")
         int(result.suppressBelow)
         key("timeZone")
@@ -217,12 +212,7 @@ struct JSONOutput {
         key("total")
         write(metric.total)
         key("units")
-        open("[")
-        for series in metric.units {
-            element()
-            write(series)
-        }
-        close("]", empty: metric.units.isEmpty)
+        array(metric.units) { $0.write($1) }
         close("}", empty: false)
     }
 
@@ -233,12 +223,7 @@ struct JSONOutput {
         key("cusumSignals")
         strings(series.cusumSignals)
         key("series")
-        open("[")
-        for point in series.series {
-            element()
-            write(point)
-        }
-        close("]", empty: series.series.isEmpty)
+        array(series.series) { $0.write($1) }
         if let spc = series.spc {
             key("spc")
             write(spc)
@@ -351,12 +336,7 @@ struct JSONOutput {
         key("tau2")
         double(comparison.tau2)
         key("units")
-        open("[")
-        for unit in comparison.units {
-            element()
-            write(unit)
-        }
-        close("]", empty: comparison.units.isEmpty)
+        array(comparison.units) { $0.write($1) }
         close("}", empty: false)
     }
 
