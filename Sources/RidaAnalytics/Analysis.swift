@@ -79,6 +79,15 @@ public enum AnalysisError: Error, Hashable, CustomStringConvertible {
 }
 
 extension AnalysisRequest {
+    /// The dimensions of the cells that small-number protection applies to. Analyses by
+    /// department, by channel, by both or by neither are all sums of the same department ×
+    /// channel cells, each hidden on its own size and left out of every sum when hidden: their
+    /// totals and margins agree with one another, and none of them lets a hidden cell be
+    /// derived from another. Other breakdowns are protected at their own units.
+    public var protectedDimensions: [AnalysisDimension] {
+        by.allSatisfy { $0 == .department || $0 == .channel } ? [.department, .channel] : by
+    }
+
     /// Dimensions from a comma-separated list, e.g. `department,channel`.
     public static func dimensions(_ text: String) throws -> [AnalysisDimension] {
         try text.split(separator: ",").map { name in
@@ -317,23 +326,45 @@ public struct AnalysisEngine: Sendable {
             return periodOfDay[offset]
         }
         let items = ItemTable(questionnaires)
+        // Cells are summed at the protected grain first: each of its cells is shown or hidden on
+        // its own size, and the request's units are sums of the shown ones.
+        let fineBy = request.protectedDimensions
         var sums = Sums(items: items, periods: periods.count)
         for cell in responses {
             guard let period = periodIndex(cell.day), let slots = items.versions[cell.questionnaireVersionID] else { continue }
             let unit = unitKey(
-                request.by, department: cell.department, channel: cell.channel, segment: cell.segment, service: cell.service, language: cell.language)
-            sums.add(cell.counts, slots: slots, row: sums.row(unit, request.by), period: period)
+                fineBy, department: cell.department, channel: cell.channel, segment: cell.segment, service: cell.service, language: cell.language)
+            sums.add(cell.counts, slots: slots, row: sums.row(unit, fineBy), period: period)
         }
         for cell in invitations {
             guard let period = periodIndex(cell.day) else { continue }
             let unit = unitKey(
-                request.by, department: cell.department, channel: cell.channel, segment: cell.segment, service: cell.service, language: nil)
-            sums.addInvitations(issued: cell.issued, answered: cell.answered, row: sums.row(unit, request.by), period: period)
+                fineBy, department: cell.department, channel: cell.channel, segment: cell.segment, service: cell.service, language: nil)
+            sums.addInvitations(issued: cell.issued, answered: cell.answered, row: sums.row(unit, fineBy), period: period)
         }
-        let unitKeys = sums.units
-        let order = unitKeys.indices.sorted { organisationalOrder(unitKeys[$0], unitKeys[$1], request.by) }
-        let units = order.map { unitKeys[$0] }
-        var notes: [String] = []
+        let fineKeys = sums.units
+        let order = fineKeys.indices.sorted { organisationalOrder(fineKeys[$0], fineKeys[$1], fineBy) }
+        // Each fine unit's place among the request's units (its values for the `by` dimensions).
+        let projection = request.by.map { fineBy.firstIndex(of: $0)! }
+        var coarseIndex: [[String?]: Int] = [:]
+        var coarseKeys: [[String?]] = []
+        for fine in order {
+            let key = projection.map { fineKeys[fine][$0] }
+            if coarseIndex[key] == nil {
+                coarseIndex[key] = coarseKeys.count
+                coarseKeys.append(key)
+            }
+        }
+        let coarseOrder = coarseKeys.indices.sorted { organisationalOrder(coarseKeys[$0], coarseKeys[$1], request.by) }
+        let units = coarseOrder.map { coarseKeys[$0] }
+        var placeOfCoarse = [Int](repeating: 0, count: coarseKeys.count)
+        for (place, index) in coarseOrder.enumerated() { placeOfCoarse[index] = place }
+        let coarseOf = order.map { fine in placeOfCoarse[coarseIndex[projection.map { fineKeys[fine][$0] }]!] }
+        var notes: [String] = [
+            "Cells of fewer than \(request.policy.suppressBelow) responses (by \(fineBy.map(\.rawValue).joined(separator: " × ")) and period) "
+                + "are hidden and left out of every total, margin and comparison, which count shown cells only; "
+                + "no cell is hidden to protect another (secondary suppression: none)."
+        ]
         if request.by.contains(.language) && request.metrics.contains(.responseRate) {
             notes.append("Response rates are not broken down by language: an invitation's language is the one it was issued in.")
         }
@@ -358,7 +389,9 @@ public struct AnalysisEngine: Sendable {
             for (position, job) in jobs.enumerated() {
                 group.addTask {
                     let item = job.item.flatMap { itemIndex[$0] }
-                    let result = metric(job.kind, item: job.item, request: request, periods: periods, units: units) { unit, period in
+                    let result = metric(
+                        job.kind, item: job.item, request: request, periods: periods, units: units, coarseOf: coarseOf
+                    ) { unit, period in
                         Statistic.of(
                             job.kind, item: job.item, tally: item.flatMap { totals.tally(row: order[unit], period: period, item: $0) },
                             invitations: totals.invitations(row: order[unit], period: period))
@@ -375,7 +408,7 @@ public struct AnalysisEngine: Sendable {
             methodsVersion: Self.methodsVersion, confidence: request.confidence,
             suppressBelow: request.policy.suppressBelow, flagFrom: request.policy.eligibleFrom,
             periods: periods.map { PeriodInfo(label: $0.label, first: $0.first.description, last: $0.last.description) },
-            metrics: metrics, notes: notes)
+            metrics: metrics, notes: notes, protectedAt: fineBy)
     }
 
     /// Items in questionnaire order (of the newest version that holds them).

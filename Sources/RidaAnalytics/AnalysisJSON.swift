@@ -157,6 +157,8 @@ struct JSONOutput {
         int(result.flagFrom)
         key("from")
         string(result.from)
+        key("margins")
+        string(result.margins)
         key("methodsVersion")
         string(result.methodsVersion)
         key("metrics")
@@ -176,6 +178,8 @@ struct JSONOutput {
             output.string(period.last)
             output.close("}", empty: false)
         }
+        key("protectedAt")
+        strings(result.protectedAt.map(\.rawValue))
         key("suppressBelow")
         int(result.suppressBelow)
         key("timeZone")
@@ -187,12 +191,16 @@ struct JSONOutput {
 
     mutating func write(_ metric: MetricResult) {
         open("{")
+        key("cells")
+        int(metric.cells)
         if let comparison = metric.comparison {
             key("comparison")
             write(comparison)
         }
         key("falseDiscoveryRate")
         double(metric.falseDiscoveryRate)
+        key("hiddenCells")
+        int(metric.hiddenCells)
         if let item = metric.item {
             key("item")
             string(item)

@@ -16,6 +16,14 @@ public struct AnalysisResult: Sendable, Hashable, Codable {
     public var periods: [PeriodInfo]
     public var metrics: [MetricResult]
     public var notes: [String]
+    /// How totals relate to the cells: always `shown-cells` — every total, margin and comparison
+    /// is the sum of the shown cells only, so a hidden cell is part of no published sum.
+    public var margins: String = AnalysisResult.shownCells
+    /// The dimensions of the cells that are suppressed and then summed into the analysis's units
+    /// (department × channel for analyses by department, channel or both; else the units themselves).
+    public var protectedAt: [AnalysisDimension] = []
+
+    public static let shownCells = "shown-cells"
 }
 
 public struct PeriodInfo: Sendable, Hashable, Codable {
@@ -41,6 +49,11 @@ public struct MetricResult: Sendable, Hashable, Codable {
     public var latest: Comparison?
     /// Benjamini–Hochberg false discovery rate applied to the units' trend tests.
     public var falseDiscoveryRate: Double
+    /// Cells (at the protected grain, per period) hidden for having fewer than `suppressBelow`
+    /// responses; none is hidden to protect another.
+    public var hiddenCells: Int = 0
+    /// Cells with at least one response, at the protected grain.
+    public var cells: Int = 0
 }
 
 /// A unit's series with its trend, change points and control chart.

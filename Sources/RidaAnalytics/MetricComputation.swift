@@ -3,44 +3,52 @@ import RidaCore
 import RidaStats
 
 extension AnalysisEngine {
+    /// One metric over the request's units. `statistic(fine, period)` gives a cell at the
+    /// protected grain (`request.protectedDimensions`); `coarseOf[fine]` is the unit it belongs to.
+    ///
+    /// Small-number protection: a protected cell with fewer than `suppressBelow` responses is
+    /// hidden, and every number published beside it — a unit made of several cells, the total of
+    /// a period, a unit's total over the range, the comparisons — is the sum of shown cells only.
+    /// A hidden cell is then part of no published sum, so no subtraction, and no system of them,
+    /// can bound it (an audit by linear programming finds it unbounded above); and no cell is
+    /// hidden to protect another, so no unit's trend loses a point because a different cell was
+    /// small. The price is that totals leave out the responses of hidden cells; the result says
+    /// how many cells that is.
     func metric(
-        _ kind: MetricKind, item: ItemKey?, request: AnalysisRequest, periods: [Period], units: [[String?]],
+        _ kind: MetricKind, item: ItemKey?, request: AnalysisRequest, periods: [Period], units: [[String?]], coarseOf: [Int],
         statistic: (Int, Int) -> Statistic
     ) -> MetricResult {
         let policy = request.policy
-        let grid = units.indices.map { unit in periods.indices.map { statistic(unit, $0) } }
-        let ns = grid.map { $0.map(\.n) }
-        // Published totals: each period over all units, each unit over the whole range, and — when
-        // units cross two or more dimensions — each period's margins by each dimension (a
-        // department over its channels, a channel over its departments), which other analyses
-        // publish. A hidden cell must not be derivable from any of them (zero cells hold nothing).
-        let columns = periods.count
-        let flat = ns.flatMap { $0 }
-        func nonzero(_ cells: [Int]) -> [Int] { cells.filter { flat[$0] > 0 } }
-        var groups: [[Int]] = units.indices.map { u in nonzero((0..<columns).map { u * columns + $0 }) }
-        groups += (0..<columns).map { p in nonzero(units.indices.map { $0 * columns + p }) }
-        if request.by.count > 1 {
-            for dimension in request.by.indices {
-                let margins = Dictionary(grouping: units.indices, by: { units[$0][dimension] })
-                for members in margins.values where members.count > 1 {
-                    groups += (0..<columns).map { p in nonzero(members.map { $0 * columns + p }) }
+        let empty = Statistic.empty(kind, item)
+        var grid = units.indices.map { _ in [Statistic](repeating: empty, count: periods.count) }
+        var hiddenPart = units.indices.map { _ in [Bool](repeating: false, count: periods.count) }
+        var cells = 0, hiddenCells = 0
+        for fine in coarseOf.indices {
+            let unit = coarseOf[fine]
+            for period in periods.indices {
+                let cell = statistic(fine, period)
+                guard cell.n > 0 else { continue }
+                cells += 1
+                if policy.classify(cell.n) == .suppressed {
+                    hiddenPart[unit][period] = true
+                    hiddenCells += 1
+                } else {
+                    grid[unit][period] = grid[unit][period] + cell
                 }
             }
         }
-        let statuses = SecondarySuppression.apply(counts: flat, groups: groups, policy: policy)
-        func status(_ u: Int, _ p: Int) -> CellStatus { flat[u * columns + p] == 0 ? .shown : statuses[u * columns + p] }
+        // A unit and period is hidden when every cell of it is: otherwise it shows its shown cells.
+        func hidden(_ u: Int, _ p: Int) -> Bool { grid[u][p].n == 0 && hiddenPart[u][p] }
 
-        func point(_ statistic: Statistic, _ period: Period, _ status: CellStatus) -> Point {
-            let hidden = status.isHidden
+        func point(_ statistic: Statistic, _ period: Period, hidden: Bool) -> Point {
             let estimate = hidden ? nil : statistic.estimate(confidence: request.confidence)
             return Point(
                 period: period.label, n: hidden ? nil : statistic.n, value: estimate?.estimate, lower: estimate?.lower, upper: estimate?.upper,
-                suppressed: hidden, secondary: status == .secondarilySuppressed,
-                lowNumbers: !hidden && statistic.n > 0 && policy.classify(statistic.n) == .low)
+                suppressed: hidden, secondary: false, lowNumbers: !hidden && statistic.n > 0 && policy.classify(statistic.n) == .low)
         }
 
         var unitSeries: [UnitSeries] = units.indices.map { u in
-            let points = periods.indices.map { point(grid[u][$0], periods[$0], status(u, $0)) }
+            let points = periods.indices.map { point(grid[u][$0], periods[$0], hidden: hidden(u, $0)) }
             return series(unit: dictionary(units[u], request.by), points: points, periods: periods, policy: policy)
         }
         // False discovery control across the units' trend tests.
@@ -52,9 +60,10 @@ extension AnalysisEngine {
             unitSeries[index].trend!.significant = adjusted.rejected[position] && (verdict == "increasing" || verdict == "decreasing")
         }
 
-        let totals = periods.indices.map { p in grid.reduce(Statistic.empty(kind, item)) { $0 + $1[p] } }
+        // All units together: the shown cells of each period.
+        let totals = periods.indices.map { p in grid.reduce(empty) { $0 + $1[p] } }
         let totalPoints = periods.indices.map { p in
-            point(totals[p], periods[p], policy.classify(totals[p].n) == .suppressed && totals[p].n > 0 ? .suppressed : .shown)
+            point(totals[p], periods[p], hidden: totals[p].n == 0 && units.indices.contains { hiddenPart[$0][p] })
         }
         var total = series(unit: [:], points: totalPoints, periods: periods, policy: policy)
         if let trend = total.trend {
@@ -62,22 +71,13 @@ extension AnalysisEngine {
             total.trend!.significant = trend.verdict == "increasing" || trend.verdict == "decreasing"
         }
 
-        // Comparisons: over the range (each unit's row total) and in the last period.
-        let rangeStatistics = grid.map { row in row.reduce(Statistic.empty(kind, item)) { $0 + $1 } }
-        // A unit's range total minus its shown periods gives the sum of its hidden cells: safe when
-        // two or more are hidden, not when only one is. Such totals are hidden, and the range
-        // totals, which add up to the published grand total, are protected like any other cells.
-        let rangeNs = rangeStatistics.map(\.n)
-        let exposed = units.indices.map { u in (0..<columns).filter { flat[u * columns + $0] > 0 && status(u, $0).isHidden }.count == 1 }
-        let rangeCounts = rangeNs.indices.map { exposed[$0] ? min(rangeNs[$0], max(0, policy.suppressBelow - 1)) : rangeNs[$0] }
-        let rangeSuppression = SecondarySuppression.apply(
-            counts: rangeCounts, groups: [rangeNs.indices.filter { rangeNs[$0] > 0 }], policy: policy)
-        let rangeStatus = rangeNs.indices.map { rangeNs[$0] == 0 ? CellStatus.shown : (exposed[$0] ? .suppressed : rangeSuppression[$0]) }
-        let comparison = compare(
-            kind, scope: "range", statistics: rangeStatistics, statuses: rangeStatus, units: units, request: request)
+        // Comparisons: over the range (each unit's shown cells) and in the last period.
+        let rangeStatistics = grid.map { row in row.reduce(empty) { $0 + $1 } }
+        let rangeHidden = units.indices.map { u in rangeStatistics[u].n == 0 && hiddenPart[u].contains(true) }
+        let comparison = compare(kind, scope: "range", statistics: rangeStatistics, hidden: rangeHidden, units: units, request: request)
         let last = periods.count - 1
         let latest = compare(
-            kind, scope: periods[last].label, statistics: grid.map { $0[last] }, statuses: units.indices.map { status($0, last) }, units: units,
+            kind, scope: periods[last].label, statistics: grid.map { $0[last] }, hidden: units.indices.map { hidden($0, last) }, units: units,
             request: request)
 
         let metricKind: String =
@@ -88,7 +88,7 @@ extension AnalysisEngine {
             }
         return MetricResult(
             metric: kind, item: item?.item, scale: item?.scale, kind: metricKind, total: total, units: unitSeries, comparison: comparison,
-            latest: latest, falseDiscoveryRate: request.falseDiscoveryRate)
+            latest: latest, falseDiscoveryRate: request.falseDiscoveryRate, hiddenCells: hiddenCells, cells: cells)
     }
 
     func dictionary(_ unit: [String?], _ by: [AnalysisDimension]) -> [String: String?] {
@@ -140,10 +140,14 @@ extension AnalysisEngine {
     /// The funnel-plot comparison of units: exact binomial tails and over-dispersion for
     /// proportions, normal limits with the same additive over-dispersion for means and NPS.
     func compare(
-        _ kind: MetricKind, scope: String, statistics: [Statistic], statuses: [CellStatus], units: [[String?]], request: AnalysisRequest
+        _ kind: MetricKind, scope: String, statistics: [Statistic], hidden: [Bool], units: [[String?]], request: AnalysisRequest
     ) -> Comparison? {
+        // Hidden units have no shown cell (n = 0): they are listed, as hidden, and take no part.
         let present = statistics.indices.filter { statistics[$0].n > 0 }
         guard !present.isEmpty else { return nil }
+        let listed = statistics.indices.filter { statistics[$0].n > 0 || hidden[$0] }
+        var positionOf: [Int: Int] = [:]
+        for (position, index) in present.enumerated() { positionOf[index] = position }
         let eligible = request.policy.eligibleFrom
         func hiddenEntry(_ index: Int) -> UnitComparison {
             UnitComparison(
@@ -158,8 +162,8 @@ extension AnalysisEngine {
             }
             guard let analysis = Overdispersion.analyse(counts) else { return nil }
             let shrunk = EmpiricalBayes.shrink(analysis, credibility: request.confidence)
-            let entries = present.enumerated().map { position, index -> UnitComparison in
-                guard !statuses[index].isHidden else { return hiddenEntry(index) }
+            let entries = listed.map { index -> UnitComparison in
+                guard let position = positionOf[index] else { return hiddenEntry(index) }
                 let unit = analysis.units[position]
                 let flagged = unit.count.trials >= eligible
                 return UnitComparison(
@@ -185,8 +189,8 @@ extension AnalysisEngine {
                 tau2 = effect.tau2
                 phi = effect.phi
             }
-            let entries = present.enumerated().map { position, index -> UnitComparison in
-                guard !statuses[index].isHidden else { return hiddenEntry(index) }
+            let entries = listed.map { index -> UnitComparison in
+                guard let position = positionOf[index] else { return hiddenEntry(index) }
                 let zAdjusted = (values[position] - target) / (variances[position] + tau2).squareRoot()
                 let flagged = statistics[index].n >= eligible
                 func level(_ critical: Double) -> String? {

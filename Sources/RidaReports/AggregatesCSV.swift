@@ -57,20 +57,28 @@ public struct ReportManifest: Codable, Sendable {
     public struct Suppression: Codable, Sendable {
         public var threshold: Int
         public var flagFrom: Int
-        /// Cells hidden because of their own n, and hidden so as not to be derivable from totals.
+        /// `shown-cells`: every total and margin in the report set is the sum of shown
+        /// department × channel cells only, so a hidden cell is part of no published sum.
+        public var margins: String
+        /// Department × channel × period cells hidden for their own size, over every metric of
+        /// the report's analyses.
         public var primaryCells: Int
+        /// Cells hidden only to protect another, and the responses in them: none, by design.
         public var secondaryCells: Int
-        /// Department × channel cells of the period whose comments and responses were withheld.
+        public var secondaryResponses: Int
+        /// Department × channel cells of the period whose comments and responses were withheld
+        /// from `responses.csv` and the review (hidden in at least one metric). How many responses
+        /// they hold is not published: with one such cell it would be that cell's size.
         public var withheldCells: Int
-        public var withheldResponses: Int
 
-        public init(threshold: Int, flagFrom: Int, primaryCells: Int, secondaryCells: Int, withheldCells: Int, withheldResponses: Int) {
+        public init(threshold: Int, flagFrom: Int, primaryCells: Int, withheldCells: Int) {
             self.threshold = threshold
             self.flagFrom = flagFrom
+            margins = AnalysisResult.shownCells
             self.primaryCells = primaryCells
-            self.secondaryCells = secondaryCells
+            secondaryCells = 0
+            secondaryResponses = 0
             self.withheldCells = withheldCells
-            self.withheldResponses = withheldResponses
         }
     }
 
@@ -101,16 +109,9 @@ public struct ReportManifest: Codable, Sendable {
         self.files = files
     }
 
-    /// Counts of hidden cells across analyses.
-    public static func hiddenCells(_ analyses: [AnalysisResult]) -> (primary: Int, secondary: Int) {
-        var primary = 0, secondary = 0
-        for analysis in analyses {
-            for metric in analysis.metrics {
-                for point in metric.units.flatMap(\.series) where point.suppressed {
-                    if point.secondary { secondary += 1 } else { primary += 1 }
-                }
-            }
-        }
-        return (primary, secondary)
+    /// Protected cells hidden across the metrics of analyses (each counted once per metric, at
+    /// its protected grain).
+    public static func hiddenCells(_ analyses: [AnalysisResult]) -> Int {
+        analyses.reduce(0) { total, analysis in total + analysis.metrics.reduce(0) { $0 + $1.hiddenCells } }
     }
 }

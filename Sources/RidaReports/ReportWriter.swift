@@ -47,25 +47,31 @@ public struct ReportWriter: Sendable {
         }
         let byDepartment = try await analyse([.department], [.csat, .bottom2, .nps, .ces, .responseRate, .mean])
         let byChannel = try await analyse([.channel], [.csat, .nps, .ces, .responseRate])
-        let byDepartmentChannel = try await analyse([.department, .channel], [.csat, .responseRate])
+        // Every metric at the department × channel grain the others are sums of, so that all of
+        // them can be checked against it, and so that responses are published only where every
+        // metric shows the cell.
+        let byDepartmentChannel = try await analyse([.department, .channel], [.csat, .bottom2, .nps, .ces, .responseRate, .mean])
         // The board pack leaves the quality team: the display threshold is 10.
         let board = try await analyse([.department], [.csat, .nps, .ces, .responseRate], policy: .external)
         let threshold = byDepartment.suppressBelow
 
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Responses and comments of the period, from one read transaction. Only department ×
-        // channel cells shown in the period's analysis (neither below the threshold nor hidden to
-        // protect one that is) contribute; a cell the analysis did not see (its responses arrived
-        // since) is left out too.
+        // channel cells shown by every response metric of the period contribute (the rows of a
+        // cell give each of its metrics' n exactly, so a cell hidden in any would be revealed); a
+        // cell the analysis did not see (its responses arrived since) is left out too.
         var shown = Set<String>()
-        if let csat = byDepartmentChannel.metrics.first(where: { $0.metric == .csat }) {
-            for series in csat.units {
-                guard let point = series.series.last, !point.suppressed, (point.n ?? 0) > 0,
-                    let department = series.unit["department"] ?? nil, let channel = series.unit["channel"] ?? nil
+        var hiddenSomewhere = Set<String>()
+        for metric in byDepartmentChannel.metrics where metric.metric != .responseRate {
+            for series in metric.units {
+                guard let point = series.series.last, let department = series.unit["department"] ?? nil,
+                    let channel = series.unit["channel"] ?? nil
                 else { continue }
-                shown.insert("\(department)\u{1F}\(channel)")
+                let key = "\(department)\u{1F}\(channel)"
+                if point.suppressed { hiddenSomewhere.insert(key) } else if (point.n ?? 0) > 0 { shown.insert(key) }
             }
         }
+        shown.subtract(hiddenSomewhere)
         let questionnaires = Array(try await store.questionnaireVersions().values)
         let responsesURL = directory.appendingPathComponent("responses.csv")
         _ = FileManager.default.createFile(atPath: responsesURL.path, contents: nil)  // a failure shows when it is opened
@@ -108,15 +114,14 @@ public struct ReportWriter: Sendable {
             let data = try Data(contentsOf: directory.appendingPathComponent(name), options: .mappedIfSafe)
             return ReportManifest.File(name: name, bytes: data.count, sha256: SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
         }
-        let hidden = ReportManifest.hiddenCells([byDepartment, byChannel, byDepartmentChannel])
         let manifest = ReportManifest(
             period: last.label, calendar: hijri ? "hijri" : "gregorian", first: last.first.description, last: last.last.description,
             timeZone: timeZone.identifier, methodsVersion: AnalysisEngine.methodsVersion,
             questionnaireVersions: questionnaires.map { "\($0.key) v\($0.version)" }.sorted(),
             generatedAt: ISO8601DateFormatter().string(from: Date()),
             suppression: .init(
-                threshold: threshold, flagFrom: byDepartment.flagFrom, primaryCells: hidden.primary, secondaryCells: hidden.secondary,
-                withheldCells: collector.withheldCells.count, withheldResponses: collector.withheld),
+                threshold: threshold, flagFrom: byDepartment.flagFrom, primaryCells: ReportManifest.hiddenCells([byDepartmentChannel]),
+                withheldCells: collector.withheldCells.count),
             files: files)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -131,7 +136,6 @@ final class ReportCollector: @unchecked Sendable {
     let csv: ResponsesCSV
     let shown: Set<String>
     var comments: [String: [String]] = [:]
-    var withheld = 0
     var withheldCells = Set<String>()
 
     init(csv: ResponsesCSV, shown: Set<String>) {
@@ -142,7 +146,6 @@ final class ReportCollector: @unchecked Sendable {
     func add(_ response: ExportedResponse) throws {
         let key = "\(response.department)\u{1F}\(response.channel)"
         guard shown.contains(key) else {
-            withheld += 1
             withheldCells.insert(key)
             return
         }

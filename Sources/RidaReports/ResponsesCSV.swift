@@ -75,8 +75,10 @@ public final class BufferedOutput {
     }
 }
 
-/// Which department × channel cells of each month hold too few responses to be published: their
-/// responses are left out of exports, their comments out of reports.
+/// Which department × channel cells of each month are too small to be published: their
+/// responses are left out of exports. A cell is small when it holds fewer responses than the
+/// threshold, or when any rating question was answered there (not "not applicable") by fewer:
+/// the analyses hide that question's cell, and the rows would give its n.
 public struct SmallCells: Sendable {
     struct Key: Hashable { var month: String, department: String, channel: String }
     private let small: Set<Key>
@@ -86,10 +88,25 @@ public struct SmallCells: Sendable {
         small = Set(counts.filter { $0.responses < threshold }.map { Key(month: $0.month, department: $0.department, channel: $0.channel) })
     }
 
-    public init(cells: [ResponseCell], threshold: Int) {
+    /// `questionnaires`: the stored versions the cells refer to, by id.
+    public init(cells: [ResponseCell], questionnaires: [Int64: Questionnaire], threshold: Int) {
+        struct Question: Hashable { var key: Key, item: String, scale: String, min: Int, max: Int }
+        let layouts = questionnaires.mapValues(CellLayout.init)
         var totals: [Key: Int] = [:]
-        for cell in cells { totals[Key(month: cell.day.monthKey, department: cell.department, channel: cell.channel), default: 0] += cell.responses }
-        small = Set(totals.filter { $0.value < threshold }.map(\.key))
+        var answered: [Question: Int] = [:]
+        for cell in cells {
+            let key = Key(month: cell.day.monthKey, department: cell.department, channel: cell.channel)
+            totals[key, default: 0] += cell.responses
+            for slot in layouts[cell.questionnaireVersionID]?.slots ?? [] {
+                let end = min(slot.offset + slot.scale.points.count, cell.counts.count)
+                guard slot.offset < end else { continue }
+                let n = cell.counts[slot.offset..<end].reduce(0) { $0 + Int($1) }
+                answered[Question(key: key, item: slot.item, scale: slot.scale.id, min: slot.scale.min, max: slot.scale.max), default: 0] += n
+            }
+        }
+        var small = Set(totals.filter { $0.value < threshold }.map(\.key))
+        for (question, n) in answered where n > 0 && n < threshold { small.insert(question.key) }
+        self.small = small
     }
 
     public func contains(_ response: ExportedResponse) -> Bool {

@@ -9,10 +9,15 @@ import RidaStats
 /// `GET /api/v1/analytics` (role `analyst`): the same JSON as `rida analyze --format json`.
 /// Query: `from`, `to` (required), `by`, `period`, `metric`, `audience=external` (display
 /// threshold 10).
+///
+/// Every analysis given out is recorded in the audit log (who, and the query), before it is
+/// given: differences between analyses of overlapping ranges or breakdowns are the one way left
+/// to narrow down a hidden cell (see the README's "Small numbers"), and the log shows who asked.
 struct AnalyticsController {
     let engine: AnalysisEngine
     let cells: any CellReader
     let keys: any APIKeyStore
+    let audit: any OperationsStore
 
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -38,6 +43,18 @@ struct AnalyticsController {
                 from: from, to: to, period: period, by: try AnalysisRequest.dimensions(query.get("by") ?? "department"),
                 metrics: try AnalysisRequest.metrics(query.get("metric")), policy: audience == "external" ? .external : .quality)
             let result = try await engine.analyse(analysis, cells: cells)
+            let asked = [
+                "from=\(from)", "to=\(to)", "by=\(analysis.by.map(\.rawValue).joined(separator: ","))", "period=\(analysis.period.rawValue)",
+                "metric=\(analysis.metrics.map(\.rawValue).joined(separator: ","))", "audience=\(audience)",
+            ].joined(separator: "&")
+            do {
+                try await audit.audit(
+                    AuditEntry(at: Date(), actor: context.keyName ?? "unknown", action: "analytics.requested", detail: asked))
+            } catch {
+                // An analysis that cannot be recorded is not given out.
+                context.logger.error("analysis request not recorded", metadata: ["error": "\(String(describing: type(of: error)))"])
+                return APIError.response(.serviceUnavailable, code: "unavailable", message: "the analysis could not be recorded just now; try again")
+            }
             return Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: try AnalysisJSON.encode(result, pretty: false))))

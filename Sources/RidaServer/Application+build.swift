@@ -103,7 +103,7 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies, lim
     router.addRoutes(InvitationsController(issuer: issuer, keys: dependencies.keys, metrics: dependencies.metrics).routes)
     router.addRoutes(OperationsController(store: dependencies.operations, keys: dependencies.keys, configuration: dependencies.configuration).routes)
     let engine = AnalysisEngine(configuration: dependencies.configuration, timeZone: dependencies.timeZone)
-    router.addRoutes(AnalyticsController(engine: engine, cells: dependencies.cells, keys: dependencies.keys).routes)
+    router.addRoutes(AnalyticsController(engine: engine, cells: dependencies.cells, keys: dependencies.keys, audit: dependencies.operations).routes)
     let reports = ReportWriter(
         store: ReportSources(cells: dependencies.cells, exporter: dependencies.exporter), timeZone: dependencies.timeZone,
         configuration: dependencies.configuration, templates: dependencies.templates,

@@ -687,7 +687,7 @@ components:
     AnalysisResult:
       type: object
       additionalProperties: false
-      required: [from, to, period, by, timeZone, methodsVersion, confidence, suppressBelow, flagFrom, periods, metrics, notes]
+      required: [from, to, period, by, timeZone, methodsVersion, confidence, suppressBelow, flagFrom, periods, metrics, notes, margins, protectedAt]
       properties:
         from: {type: string}
         to: {type: string}
@@ -719,11 +719,22 @@ components:
         notes:
           type: array
           items: {type: string}
+        margins:
+          type: string
+          enum: [shown-cells]
+          description: Every total, margin and comparison is the sum of the shown cells only, so no hidden cell is part of a published sum.
+        protectedAt:
+          type: array
+          description: The dimensions of the cells that are hidden below suppressBelow and then summed into the units (department and channel for analyses by either or both).
+          items:
+            $ref: "#/components/schemas/Dimension"
     MetricResult:
       type: object
       additionalProperties: false
-      required: [metric, kind, total, units, falseDiscoveryRate]
+      required: [metric, kind, total, units, falseDiscoveryRate, cells, hiddenCells]
       properties:
+        cells: {type: integer, minimum: 0, description: Cells with at least one response, at the protected grain.}
+        hiddenCells: {type: integer, minimum: 0, description: Of those, the cells hidden for having fewer than suppressBelow responses.}
         metric:
           type: string
           enum: [csat, bottom-2, nps, ces, ces-agree, mean, response-rate]
@@ -779,7 +790,7 @@ components:
         lower: {$ref: "#/components/schemas/OptionalReal"}
         upper: {$ref: "#/components/schemas/OptionalReal"}
         suppressed: {type: boolean}
-        secondary: {type: boolean}
+        secondary: {type: boolean, description: Always false; no cell is hidden to protect another (kept for compatibility).}
         lowNumbers: {type: boolean}
     Trend:
       type: object

@@ -14,8 +14,9 @@ struct ExportCommand: AsyncParsableCommand {
             abstract: "Stream the anonymised responses as CSV (UTF-8 with BOM), comments masked.",
             discussion: """
                 One read transaction: a consistent snapshot while submissions arrive. No response id, no \
-                link to an invitation, the day only. Responses of department × channel cells with fewer than \
-                5 responses in their month are left out (counted on standard error).
+                link to an invitation, the day only. Responses of department × channel months with fewer than \
+                5 responses, or with a question answered by fewer than 5, are left out (the number of such \
+                months is given on standard error).
                 """)
 
         @OptionGroup var database: DatabaseOptions
@@ -36,7 +37,8 @@ struct ExportCommand: AsyncParsableCommand {
             let (store, _, _) = try await openInitialised(database, seeds)
             let cells = try await store.responseCells(
                 from: first ?? CalendarDay(year: 1970, month: 1, day: 1), to: last ?? CalendarDay(year: 9999, month: 12, day: 31), grain: .departmentChannel)
-            let small = SmallCells(cells: cells, threshold: 5)
+            let questionnaires = try await store.questionnaireVersions()
+            let small = SmallCells(cells: cells, questionnaires: questionnaires, threshold: 5)
             let handle: FileHandle
             if let out {
                 _ = FileManager.default.createFile(atPath: out, contents: nil)  // a failure shows when it is opened
@@ -45,7 +47,7 @@ struct ExportCommand: AsyncParsableCommand {
                 handle = FileHandle.standardOutput
             }
             let output = BufferedOutput(handle)
-            let exporter = ExportSink(csv: try ResponsesCSV(questionnaires: Array(try await store.questionnaireVersions().values), sink: output.write), small: small)
+            let exporter = ExportSink(csv: try ResponsesCSV(questionnaires: Array(questionnaires.values), sink: output.write), small: small)
             try await store.exportResponses(from: first, to: last) { response in try exporter.add(response) }
             try output.flush()
             if out != nil { try handle.close() }
@@ -53,8 +55,9 @@ struct ExportCommand: AsyncParsableCommand {
                 AuditEntry(
                     at: Date(), actor: Actor.commandLine.name, action: "export.responses",
                     subject: "\(first?.description ?? "start")…\(last?.description ?? "end")", detail: "\(exporter.written) responses"))
+            // How many responses were left out is not said: with one such month it would be its size.
             if exporter.withheld > 0 {
-                printError("\(exporter.withheld) responses of \(small.count) department × channel month(s) with fewer than 5 responses were left out.")
+                printError("\(small.count) department × channel month(s) with fewer than 5 responses to a question were left out.")
             }
         }
     }

@@ -107,6 +107,38 @@ extension CommandLineTests {
         #expect(check.output.contains("Cells exact"))
     }
 
+    @Test func aSmallCellCostsNoOtherUnitAPointAndNoRangeTotalContainsIt() async throws {
+        let db = try await Self.analysisFixture()
+        let result = try await rida(
+            ["analyze", "--db", db, "--seeds", shippedSeeds.path, "--from", "2025-01", "--to", "2026-01", "--by", "department,channel",
+             "--metric", "csat", "--format", "json"])
+        #expect(result.status == 0, "\(result.error)")
+        let csat = try #require((try Self.json(result.output)["metrics"] as? [[String: Any]])?.first)
+        let units = try #require(csat["units"] as? [[String: Any]])
+        // registration × letter has one hidden month (3 responses in 2026-01) among 12 shown ones.
+        let letter = try #require(Self.unit(units, "registration", "letter")?["series"] as? [[String: Any]])
+        #expect(letter.last?["suppressed"] as? Bool == true)
+        // Its range total is the sum of its shown months (12 × 10), not 123: range minus shown
+        // months gives 0, not the hidden month.
+        let range = try #require((csat["comparison"] as? [String: Any])?["units"] as? [[String: Any]])
+        let letterRange = try #require(Self.unit(range, "registration", "letter"))
+        #expect(letterRange["n"] as? Int == letter.compactMap { $0["n"] as? Int }.reduce(0, +))
+        #expect(letterRange["n"] as? Int == 120)
+        // The other units of 2026-01 keep their point, and their trend counts all 13 months.
+        for channel in ["office", "phone"] {
+            let unit = try #require(Self.unit(units, "registration", channel))
+            let series = try #require(unit["series"] as? [[String: Any]])
+            #expect(series.last?["suppressed"] as? Bool == false, "\(channel)")
+            #expect((unit["trend"] as? [String: Any])?["points"] as? Int == 13, "\(channel)")
+        }
+        // Every period's total is the sum of its shown cells.
+        let total = try #require((csat["total"] as? [String: Any])?["series"] as? [[String: Any]])
+        for (index, point) in total.enumerated() {
+            let shown = units.compactMap { ($0["series"] as? [[String: Any]])?[index]["n"] as? Int }.reduce(0, +)
+            #expect(point["n"] as? Int == shown, "period \(index)")
+        }
+    }
+
     @Test func noOutputShowsAnEstimateForFewerThanFiveResponsesNorLetsOneBeDerived() async throws {
         let db = try await Self.analysisFixture()
         let arguments = ["analyze", "--db", db, "--seeds", shippedSeeds.path, "--from", "2026-01", "--to", "2026-01", "--by", "department,channel",
@@ -119,13 +151,30 @@ extension CommandLineTests {
         let letter = try #require(Self.unit(units, "registration", "letter")?["series"] as? [[String: Any]])
         #expect(letter[0]["suppressed"] as? Bool == true)
         for key in ["n", "value", "lower", "upper"] { #expect(letter[0][key] is NSNull, "\(key)") }
-        // The total (44) is published, so one more unit is hidden: 44 − 20 would give the letter's n.
+        // Nothing else is hidden to protect it: the total and the comparison count shown cells
+        // only (20 + 21), and say so, so 41 − 20 − 21 leaves nothing to derive.
+        #expect(json["margins"] as? String == "shown-cells")
         let hidden = units.filter { (($0["series"] as? [[String: Any]])?[0]["suppressed"] as? Bool) == true }
-        #expect(hidden.count == 2)
+        #expect(hidden.count == 1)
+        #expect(units.allSatisfy { (($0["series"] as? [[String: Any]])?[0]["secondary"] as? Bool) == false })
         let total = try #require((csat["total"] as? [String: Any])?["series"] as? [[String: Any]])
-        #expect(total[0]["n"] as? Int == 44)
+        #expect(total[0]["n"] as? Int == 41)
+        let shownSum = units.compactMap { ($0["series"] as? [[String: Any]])?[0]["n"] as? Int }.reduce(0, +)
+        #expect(shownSum == 41)
         let range = try #require((csat["comparison"] as? [String: Any])?["units"] as? [[String: Any]])
-        #expect(range.filter { $0["suppressed"] as? Bool == true }.count == 2)
+        #expect(range.filter { $0["suppressed"] as? Bool == true }.count == 1)
+        #expect(range.compactMap { $0["n"] as? Int }.reduce(0, +) == 41)
+        #expect(csat["hiddenCells"] as? Int == 1)
+
+        // By department alone, registration is the sum of its shown channels: the same 41.
+        let byDepartment = try await rida(
+            ["analyze", "--db", db, "--seeds", shippedSeeds.path, "--from", "2026-01", "--to", "2026-01", "--by", "department", "--metric", "csat",
+             "--format", "json"])
+        #expect(byDepartment.status == 0, "\(byDepartment.error)")
+        let departments = try #require(
+            (try Self.json(byDepartment.output)["metrics"] as? [[String: Any]])?.first?["units"] as? [[String: Any]])
+        let registration = try #require(departments.first { ($0["unit"] as? [String: Any])?["department"] as? String == "registration" })
+        #expect((registration["series"] as? [[String: Any]])?[0]["n"] as? Int == 41)
 
         // Everywhere in every metric: a shown point has n ≥ 5.
         func visit(_ value: Any) {

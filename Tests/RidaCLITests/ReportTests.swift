@@ -78,18 +78,23 @@ extension CommandLineTests {
         #expect(abs((Double(office[value]) ?? .nan) - 18.0 / 30.0) < 1e-12)
         let small = try #require(row("social-research", "letter"))
         #expect(small[suppressed] == "true" && small[n] == "" && small[value] == "")
-        // The month's total is published, so the smallest other cell (phone, 20) is hidden too; and
-        // registration's total is published, so another of its channels (web, 25) is hidden as well.
+        // No cell is hidden to protect another: the other cells stay shown, and every total counts
+        // shown cells only, so none of them contains the hidden cell.
         let phone = try #require(row("registration", "phone"))
-        #expect(phone[suppressed] == "true" && phone[n] == "")
+        #expect(phone[suppressed] == "false" && phone[n] == "20")
         let web = try #require(row("registration", "web"))
-        #expect(web[suppressed] == "true" && web[n] == "")
-        // Departments: social-research (3) is hidden, so registration, the only other, is too.
-        let registration = try #require(
-            aggregates.first { $0[period] == "2026-01" && $0[metric] == "csat" && $0[level] == "department" && $0[department] == "registration" })
-        #expect(registration[suppressed] == "true")
+        #expect(web[suppressed] == "false" && web[n] == "25")
+        for line in aggregates.dropFirst() { #expect(line[suppressed] == "false" || line[n].isEmpty, "\(line)") }
+        // Departments are sums of their shown department × channel cells: social-research (3) is
+        // hidden, registration shows its three channels.
+        func departmentRow(_ dept: String) -> [String]? {
+            aggregates.first { $0[period] == "2026-01" && $0[metric] == "csat" && $0[level] == "department" && $0[department] == dept }
+        }
+        let registration = try #require(departmentRow("registration"))
+        #expect(registration[suppressed] == "false" && registration[n] == "75")
+        #expect(try #require(departmentRow("social-research"))[suppressed] == "true")
         let total = try #require(aggregates.first { $0[period] == "2026-01" && $0[metric] == "csat" && $0[level] == "all" })
-        #expect(total[n] == "78" && abs((Double(total[value]) ?? .nan) - 37.0 / 78.0) < 1e-12)
+        #expect(total[n] == "75" && abs((Double(total[value]) ?? .nan) - 37.0 / 75.0) < 1e-12)
         // Every shown estimate in every row has n ≥ 5.
         for line in aggregates.dropFirst() where line[suppressed] == "false" && !line[n].isEmpty {
             #expect((Int(line[n]) ?? 0) >= 5 || Int(line[n]) == 0, "\(line)")
@@ -98,7 +103,7 @@ extension CommandLineTests {
         // responses.csv: round-trips through a real parser, comments masked, small cell withheld,
         // formula-like cells neutralised.
         let responses = try await Self.parseCSV(out.appendingPathComponent("responses.csv").path)
-        #expect(responses.count == 1 + 30, "only cells shown in the analysis contribute rows")
+        #expect(responses.count == 1 + 75, "only cells shown in the analysis contribute rows")
         let suggestions = Set(responses.dropFirst().compactMap { $0.last }.filter { !$0.isEmpty })
         #expect(suggestions.contains("<script>alert(1)</script>"))
         #expect(suggestions.contains("خدمة \"ممتازة\"،\nشكرًا لكم"))
@@ -125,8 +130,13 @@ extension CommandLineTests {
             try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any])
         let files = try #require(manifest["files"] as? [[String: Any]])
         #expect(files.map { $0["name"] as? String } == names.filter { $0 != "manifest.json" })
-        let withheld = 20 + 25 + 3
-        #expect((manifest["suppression"] as? [String: Any])?["withheldResponses"] as? Int == withheld)
+        // How many responses the withheld cells hold is not published (with one such cell it would
+        // be that cell's size); the totals count shown cells only, and say so.
+        let suppression = try #require(manifest["suppression"] as? [String: Any])
+        #expect(suppression["withheldResponses"] == nil)
+        #expect(suppression["margins"] as? String == "shown-cells")
+        #expect(suppression["secondaryCells"] as? Int == 0)
+        #expect(suppression["secondaryResponses"] as? Int == 0)
     }
 
     @Test func exportStreamsTheAnonymisedResponses() async throws {
@@ -134,7 +144,8 @@ extension CommandLineTests {
         let file = directory.appendingPathComponent("export.csv")
         let result = try await rida(["export", "responses", "--db", db, "--seeds", shippedSeeds.path, "--out", file.path])
         #expect(result.status == 0, "\(result.error)")
-        #expect(result.error.contains("3 responses"))
+        #expect(result.error.contains("1 department × channel month(s)"))
+        #expect(!result.error.contains("3 responses"), "how many responses were left out would give the small cell's size")
         let rows = try await Self.parseCSV(file.path)
         #expect(rows.first?.prefix(3) == ["day", "department", "channel"])
         let expectedRows = 1 + 30 + 20 + 25

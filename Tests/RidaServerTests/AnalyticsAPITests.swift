@@ -70,6 +70,10 @@ import Testing
                 #expect(result.metrics.first?.units.first?.series.map(\.n) == [12, 12, 12])
             }
         }
+        // Each analysis given out is in the audit log, with the query that asked for it.
+        let entry = try #require(try await fixture.store.auditLog(limit: 10).first { $0.action == "analytics.requested" })
+        #expect(entry.detail == "from=2026-01&to=2026-03&by=department,channel&period=month&metric=csat,mean&audience=quality")
+        #expect(entry.actor != "unknown")
     }
 
     /// The direct JSON writer gives the same document as Foundation's JSONEncoder, for an analysis
