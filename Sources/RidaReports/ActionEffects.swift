@@ -1,4 +1,5 @@
 import Foundation
+import RidaAnalytics
 import RidaCore
 import RidaStats
 
@@ -6,6 +7,10 @@ import RidaStats
 /// 90 days before the action started, against the days since it started (up to 90, and up to the
 /// report's last day), with Welch's 95% interval for the difference. Below 10 responses on either
 /// side it is "not yet measurable": no number is shown.
+///
+/// Both sides count only department × channel cells the report shows: a cell whose period (of
+/// the report's calendar) holds fewer than the threshold of answers to the item is left out, so
+/// that a window covering whole periods does not give the size of a hidden cell.
 public struct ActionEffect: Sendable, Hashable {
     public struct Side: Sendable, Hashable {
         public var n: Int
@@ -33,15 +38,32 @@ public struct ActionEffect: Sendable, Hashable {
 
     /// Computes the effects of `actions` as of `last` (the report's last day).
     public static func compute(
-        _ actions: [ImprovementAction], last: CalendarDay, cells: any CellReader
+        _ actions: [ImprovementAction], last: CalendarDay, cells: any CellReader, calendar: PeriodCalendar = PeriodCalendar(.month),
+        suppressBelow: Int = SmallNumbersPolicy.quality.suppressBelow
     ) async throws -> [ActionEffect] {
         guard !actions.isEmpty else { return [] }
         let starts = actions.compactMap { CalendarDay($0.startDay) }
         guard let earliest = starts.min() else { return [] }
-        let from = CalendarDay(daysSinceEpoch: earliest.daysSinceEpoch - window)
+        // From the first day of the period holding the earliest day, so every period is whole.
+        let from = calendar.period(containing: CalendarDay(daysSinceEpoch: earliest.daysSinceEpoch - window)).first
         let rows = from <= last ? try await cells.responseCells(from: from, to: last, grain: .departmentChannel) : []
         let layouts = try await cells.questionnaireVersions().mapValues(CellLayout.init)
+        let periodOfRow = rows.map { calendar.period(containing: $0.day).label }
+        /// Answers to `item` in a row's cell (its scale points, "not applicable" aside).
+        func answers(_ cell: ResponseCell, _ item: String) -> Int {
+            guard let slot = layouts[cell.questionnaireVersionID]?.slot(item) else { return 0 }
+            return slot.scale.points.reduce(0) { total, value in
+                let offset = slot.offset(of: value)
+                return offset < cell.counts.count ? total + Int(cell.counts[offset]) : total
+            }
+        }
+        struct CellKey: Hashable { var period: String, department: String, channel: String }
         return actions.map { action in
+            var perCell: [CellKey: Int] = [:]
+            for (index, cell) in rows.enumerated() where cell.department == action.department {
+                perCell[CellKey(period: periodOfRow[index], department: cell.department, channel: cell.channel), default: 0] += answers(cell, action.item)
+            }
+            let hidden = Set(perCell.filter { $0.value > 0 && $0.value < suppressBelow }.map(\.key))
             guard let start = CalendarDay(action.startDay) else {
                 return ActionEffect(action: action, before: nil, after: nil, outcome: .notYetMeasurable)
             }
@@ -52,9 +74,10 @@ public struct ActionEffect: Sendable, Hashable {
                 var n = 0
                 var sum = 0.0
                 var squares = 0.0
-                for cell in rows where range.contains(cell.day) && cell.department == action.department
+                for (index, cell) in rows.enumerated() where range.contains(cell.day) && cell.department == action.department
                     && (action.channel == nil || cell.channel == action.channel)
                 {
+                    guard !hidden.contains(CellKey(period: periodOfRow[index], department: cell.department, channel: cell.channel)) else { continue }
                     guard let slot = layouts[cell.questionnaireVersionID]?.slot(action.item) else { continue }
                     for value in slot.scale.points {
                         let offset = slot.offset(of: value)

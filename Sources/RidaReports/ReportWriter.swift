@@ -95,7 +95,8 @@ public struct ReportWriter: Sendable {
             byChannel: byChannel, byDepartmentChannel: byDepartmentChannel, board: board, comments: comments,
             followUps: try await store.followUpCount(from: last.first, to: last.last))
         if let actions {
-            input.actionEffects = try await ActionEffect.compute(try await actions.actions(), last: last.last, cells: store)
+            input.actionEffects = try await ActionEffect.compute(
+                try await actions.actions(), last: last.last, cells: store, calendar: calendar, suppressBelow: threshold)
         }
 
         var names = ["responses.csv"]

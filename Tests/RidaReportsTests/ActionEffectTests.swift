@@ -74,4 +74,20 @@ struct FixedCells: CellReader {
         #expect(effects[0].after?.n == 9)
         #expect(effects[1].outcome == .notStarted)
     }
+
+    /// The after window here is exactly March and April: a hidden April cell (3 answers at the
+    /// office) counted in would make the department's n minus its shown cells give the cell's size.
+    @Test func aCellTheReportHidesCountsOnNeitherSide() async throws {
+        let cells = FixedCells(cells: [
+            FixedCells.cell(day(-30), value: 3, count: 10), FixedCells.cell(day(-10), value: 4, count: 10),
+            FixedCells.cell(day(5), value: 4, count: 10), FixedCells.cell(day(20), value: 5, count: 10),
+            FixedCells.cell(CalendarDay(year: 2026, month: 4, day: 10), value: 1, count: 3, channel: "office"),
+            // Two cells of one month that together reach the threshold are shown, and counted.
+            FixedCells.cell(CalendarDay(year: 2026, month: 2, day: 3), value: 2, count: 2, channel: "web"),
+            FixedCells.cell(CalendarDay(year: 2026, month: 2, day: 4), value: 2, count: 3, channel: "web"),
+        ])
+        let wide = try #require(try await ActionEffect.compute([action(start: start, channel: nil)], last: last, cells: cells).first)
+        #expect(wide.after?.n == 20)
+        #expect(wide.before?.n == 25)
+    }
 }
