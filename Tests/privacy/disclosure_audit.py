@@ -702,7 +702,8 @@ def add_report_set(model: Model, directory: Path, period: str, truth: Truth, boa
         name_of = {"department": "department", "channel": "channel", "department×channel": "dc"}
         if level in name_of:
             model.level(basis, name_of[level], units)
-    for row in rows:
+    # Totals ("all") after the cells they sum, whatever the file's order.
+    for row in sorted(rows, key=lambda r: r["level"] == "all"):
         basis = row["item"] or INVITATIONS
         d, c = row["department"] or None, row["channel"] or None
         key = (basis, d, c, row["period"])
