@@ -77,8 +77,10 @@ public struct ReportWriter: Sendable {
         _ = FileManager.default.createFile(atPath: responsesURL.path, contents: nil)  // a failure shows when it is opened
         let handle = try FileHandle(forWritingTo: responsesURL)
         let output = BufferedOutput(handle)
-        let collector = ReportCollector(csv: try ResponsesCSV(questionnaires: questionnaires, sink: output.write), shown: shown)
+        let collector = ReportCollector(
+            csv: try ResponsesCSV(questionnaires: questionnaires, period: last.label, sink: output.write), shown: shown)
         try await store.exportResponses(from: last.first, to: last.last) { response in try collector.add(response) }
+        try collector.finish(threshold: threshold)
         try output.flush()
         try handle.close()
 
@@ -131,13 +133,21 @@ public struct ReportWriter: Sendable {
     }
 }
 
-/// Receives the period's responses: writes the anonymised CSV and keeps masked comments, for
-/// units at or above the threshold. Called from the one read transaction, one response at a time.
+/// Receives the period's responses: keeps those of shown units for the anonymised CSV, and their
+/// masked comments. Called from the one read transaction, one response at a time; `finish`
+/// writes the CSV.
+///
+/// A report's rows carry the period, not the day, and of a unit's details (segment, service,
+/// language, source, questionnaire version) only as many as keep every row among at least
+/// `threshold` rows of its department × channel alike: someone who knows whom a desk served one
+/// day cannot pick that person's row out. Rows go out in the store's order, by random id.
 final class ReportCollector: @unchecked Sendable {
     let csv: ResponsesCSV
     let shown: Set<String>
     var comments: [String: [String]] = [:]
     var withheldCells = Set<String>()
+    private var rows: [String: [ExportedResponse]] = [:]
+    private var order: [(key: String, index: Int)] = []
 
     init(csv: ResponsesCSV, shown: Set<String>) {
         self.csv = csv
@@ -150,10 +160,18 @@ final class ReportCollector: @unchecked Sendable {
             withheldCells.insert(key)
             return
         }
-        try csv.write(response)
+        order.append((key, rows[key, default: []].count))
+        rows[key, default: []].append(response)
         for item in response.texts.keys.sorted() {
             guard let text = response.texts[item], (comments[key]?.count ?? 0) < ReportWriter.commentsPerUnit else { continue }
             comments[key, default: []].append(Redaction.mask(text).text)
+        }
+    }
+
+    func finish(threshold: Int) throws {
+        let withheld = rows.mapValues { ResponsesCSV.withheld($0, threshold: threshold) }
+        for (key, index) in order {
+            try csv.write(rows[key]![index], withheld: withheld[key] ?? Set(ResponsesCSV.Detail.allCases))
         }
     }
 }

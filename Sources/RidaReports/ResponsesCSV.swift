@@ -1,20 +1,28 @@
 import Foundation
 import RidaCore
 
-/// The anonymised responses as CSV: no id, no invitation, the day only; one column per rating
-/// item (a value, `na`, or empty when not answered) and per free-text item, with personal data
-/// masked. Streamed: each response is written as it arrives.
+/// The anonymised responses as CSV: no id, no invitation, the day only (or, in a report, only
+/// the period); one column per rating item (a value, `na`, or empty when not answered) and per
+/// free-text item, with personal data masked. Streamed: each response is written as it arrives.
 public final class ResponsesCSV {
     let ratingItems: [String]
     let textItems: [String]
     let writer: CSVWriter
+    /// In a report: the period every row is written with, in place of its day.
+    let period: String?
 
     public static let fixedColumns = [
         "day", "department", "channel", "segment", "service", "language", "questionnaire", "version", "source",
     ]
 
+    /// What a row may say about the response besides its department, channel and answers.
+    public enum Detail: Sendable, Hashable, CaseIterable {
+        case segment, service, language, source, version
+    }
+
     /// Item columns: every item of every stored version, in the order of the newest version.
-    public init(questionnaires: [Questionnaire], sink: @escaping (String) throws -> Void) throws {
+    /// With `period`, the first column is `month` and holds it, in place of each row's day.
+    public init(questionnaires: [Questionnaire], period: String? = nil, sink: @escaping (String) throws -> Void) throws {
         var rating: [String] = [], text: [String] = []
         for questionnaire in questionnaires.sorted(by: { $0.version > $1.version }) {
             for item in questionnaire.items {
@@ -27,15 +35,22 @@ public final class ResponsesCSV {
         }
         ratingItems = rating
         textItems = text
+        self.period = period
         writer = try CSVWriter(sink: sink)
-        try writer.header(Self.fixedColumns + rating + text)
+        try writer.header((period == nil ? Self.fixedColumns : ["month"] + Self.fixedColumns.dropFirst()) + rating + text)
     }
 
-    public func write(_ response: ExportedResponse) throws {
+    /// Writes a row; the details in `withheld` are left empty.
+    public func write(_ response: ExportedResponse, withheld: Set<Detail> = []) throws {
+        func detail(_ kind: Detail, _ value: String?) -> CSVWriter.Cell {
+            guard !withheld.contains(kind), let value else { return .empty }
+            return .text(value)
+        }
         var cells: [CSVWriter.Cell] = [
-            .text(response.day.description), .text(response.department), .text(response.channel),
-            response.segment.map(CSVWriter.Cell.text) ?? .empty, response.service.map(CSVWriter.Cell.text) ?? .empty,
-            .text(response.language), .text(response.questionnaire), .integer(response.version), .text(response.source),
+            .text(period ?? response.day.description), .text(response.department), .text(response.channel),
+            detail(.segment, response.segment), detail(.service, response.service), detail(.language, response.language),
+            withheld.contains(.version) ? .empty : .text(response.questionnaire),
+            withheld.contains(.version) ? .empty : .integer(response.version), detail(.source, response.source),
         ]
         for item in ratingItems {
             switch response.answers[item] {
@@ -48,6 +63,32 @@ public final class ResponsesCSV {
             cells.append(response.texts[item].map { .text(Redaction.mask($0).text) } ?? .empty)
         }
         try writer.row(cells)
+    }
+
+    /// The details a report's rows of one department × channel may show, so that every row
+    /// looks like at least `threshold` rows of its cell: the finest of these levels at which
+    /// every combination present holds that many — segment, service, language, source and
+    /// questionnaire version; segment, language, source and version; language and version;
+    /// nothing. (Rows of a cell are at least `threshold`, or the cell is not published.)
+    public static func withheld(_ responses: [ExportedResponse], threshold: Int) -> Set<Detail> {
+        let levels: [[Detail]] = [
+            [.segment, .service, .language, .source, .version], [.segment, .language, .source, .version], [.language, .version], [],
+        ]
+        func value(_ response: ExportedResponse, _ detail: Detail) -> String {
+            switch detail {
+            case .segment: response.segment ?? ""
+            case .service: response.service ?? ""
+            case .language: response.language
+            case .source: response.source
+            case .version: "\(response.questionnaire) \(response.version)"
+            }
+        }
+        for level in levels {
+            var groups: [[String]: Int] = [:]
+            for response in responses { groups[level.map { value(response, $0) }, default: 0] += 1 }
+            if groups.values.allSatisfy({ $0 >= threshold }) { return Set(Detail.allCases).subtracting(level) }
+        }
+        return Set(Detail.allCases)
     }
 }
 

@@ -104,6 +104,17 @@ extension CommandLineTests {
         // formula-like cells neutralised.
         let responses = try await Self.parseCSV(out.appendingPathComponent("responses.csv").path)
         #expect(responses.count == 1 + 75, "only cells shown in the analysis contribute rows")
+        // No day, only the month; and every row looks like at least 5 rows of its department ×
+        // channel (the fixture's cells differ in nothing else, so all their details are shown).
+        let head = try #require(responses.first)
+        #expect(head.prefix(3) == ["month", "department", "channel"] && !head.contains("day"))
+        #expect(responses.dropFirst().allSatisfy { $0[0] == "2026-01" })
+        let quasi = try ["department", "channel", "segment", "service", "language", "questionnaire", "version", "source"].map { name in
+            try #require(head.firstIndex(of: name))
+        }
+        let groups = Dictionary(grouping: responses.dropFirst(), by: { row in quasi.map { row[$0] } })
+        #expect(groups.values.allSatisfy { $0.count >= 5 }, "\(groups.mapValues(\.count))")
+        #expect(responses.dropFirst().allSatisfy { !$0[try! #require(head.firstIndex(of: "language"))].isEmpty })
         let suggestions = Set(responses.dropFirst().compactMap { $0.last }.filter { !$0.isEmpty })
         #expect(suggestions.contains("<script>alert(1)</script>"))
         #expect(suggestions.contains("خدمة \"ممتازة\"،\nشكرًا لكم"))
