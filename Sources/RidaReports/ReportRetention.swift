@@ -27,8 +27,17 @@ public struct ReportRetention: Sendable {
     public struct Summary: Hashable, Sendable {
         /// Report folders whose comments were removed now, relative to `directory`.
         public var months: [String] = []
-        public init(months: [String] = []) { self.months = months }
+        /// Half-written reports left behind by a server that died while writing them, removed.
+        public var abandoned: [String] = []
+        public init(months: [String] = [], abandoned: [String] = []) {
+            self.months = months
+            self.abandoned = abandoned
+        }
     }
+
+    /// How old a hidden staging folder (`.gregorian-2026-10-<uuid>`, where the server writes a
+    /// report before moving it into place) must be to count as abandoned.
+    public static let abandonedAfter: TimeInterval = 3600
 
     public enum RetentionError: Error, CustomStringConvertible {
         case commentsNotFound(String)
@@ -45,6 +54,7 @@ public struct ReportRetention: Sendable {
     /// Removes the comments of every month that starts before `cutoff` (the first day kept).
     public func removeComments(before cutoff: CalendarDay, retentionDays: Int, at date: Date) throws -> Summary {
         var summary = Summary()
+        summary.abandoned = try removeAbandonedStaging(at: date)
         for folder in try reportFolders() {
             let manifestURL = folder.appendingPathComponent("manifest.json")
             guard let data = try? Data(contentsOf: manifestURL), var manifest = try? JSONDecoder().decode(ReportManifest.self, from: data) else {
@@ -81,6 +91,23 @@ public struct ReportRetention: Sendable {
         }
         summary.months.sort()
         return summary
+    }
+
+    /// A server killed while writing a report leaves its hidden staging folder, comments and all,
+    /// which no month folder lists: removed once it is clearly abandoned.
+    private func removeAbandonedStaging(at date: Date) throws -> [String] {
+        let manager = FileManager.default
+        guard let names = try? manager.contentsOfDirectory(atPath: directory.path) else { return [] }
+        var removed: [String] = []
+        for name in names.sorted()
+        where name.range(of: #"^\.(gregorian|hijri)-[0-9]{4}-[0-9]{2}-[0-9A-Fa-f-]{36}$"#, options: .regularExpression) != nil {
+            let url = directory.appendingPathComponent(name)
+            let modified = (try? manager.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date ?? date
+            guard date.timeIntervalSince(modified) > Self.abandonedAfter else { continue }
+            try manager.removeItem(at: url)
+            removed.append(name)
+        }
+        return removed
     }
 
     /// Folders under `directory` (and `directory` itself) holding a manifest, skipping hidden
@@ -252,11 +279,11 @@ public struct RetentionPurge: Sendable {
             }
             reports = try ReportRetention(directory: reportsDirectory, textItems: textItems)
                 .removeComments(before: cutoff, retentionDays: retentionDays, at: date)
-            if !reports.months.isEmpty {
+            if !reports.months.isEmpty || !reports.abandoned.isEmpty {
+                var detail = "comments removed from \(reports.months.isEmpty ? "none" : reports.months.joined(separator: ", "))"
+                if !reports.abandoned.isEmpty { detail += "; abandoned reports removed: \(reports.abandoned.count)" }
                 try await store.audit(
-                    AuditEntry(
-                        at: date, actor: actor.name, action: "retention.reports", subject: "before \(cutoff)",
-                        detail: "comments removed from \(reports.months.joined(separator: ", "))"))
+                    AuditEntry(at: date, actor: actor.name, action: "retention.reports", subject: "before \(cutoff)", detail: detail))
             }
         }
         return Summary(database: database, reports: reports, cutoff: cutoff)

@@ -31,6 +31,9 @@ struct PurgeCommand: AsyncParsableCommand {
         let summary = result.database
         say("Deleted, older than \(retention.days) days: \(summary.texts) free-text answers, \(summary.contacts) contact requests, \(summary.events) delivered webhook events.")
         say("Deleted content was overwritten and the write-ahead log truncated. Backups taken before now still hold it until they expire.")
+        if !result.reports.abandoned.isEmpty {
+            say("Removed reports abandoned while being written: \(result.reports.abandoned.joined(separator: ", ")).")
+        }
         if result.reports.months.isEmpty {
             say("No report month in \(reports) has comments from before \(result.cutoff) left.")
         } else {

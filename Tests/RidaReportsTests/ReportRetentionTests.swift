@@ -100,6 +100,27 @@ import Testing
         #expect(try manifest(directory.appendingPathComponent("2025-01")).commentsRemoved == nil)
     }
 
+    /// A report the server was writing when it was killed stays in a hidden folder: once it is
+    /// clearly abandoned, retention removes it; one being written now is left alone.
+    @Test func anAbandonedStagingFolderIsRemoved() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rida-retention-\(UUID().uuidString)")
+        try month(directory, "2026-10", first: "2026-10-01", last: "2026-10-31", markers: true)
+        let abandoned = ".gregorian-2026-10-\(UUID().uuidString)"
+        let writing = ".gregorian-2026-11-\(UUID().uuidString)"
+        let now = Date()
+        for name in [abandoned, writing] {
+            try FileManager.default.copyItem(at: directory.appendingPathComponent("2026-10"), to: directory.appendingPathComponent(name))
+        }
+        try FileManager.default.setAttributes(
+            [.modificationDate: now.addingTimeInterval(-2 * 3600)], ofItemAtPath: directory.appendingPathComponent(abandoned).path)
+        let summary = try ReportRetention(directory: directory, textItems: ["suggestion"])
+            .removeComments(before: CalendarDay(year: 2025, month: 1, day: 1), retentionDays: 365, at: now)
+        #expect(summary.abandoned == [abandoned] && summary.months.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent(abandoned).path))
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(writing).path))
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("2026-10/review.en.html").path))
+    }
+
     @Test func aMissingReportFolderIsNothingToDo() throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("rida-none-\(UUID().uuidString)")
         #expect(try ReportRetention(directory: missing, textItems: []).removeComments(before: CalendarDay(year: 2025, month: 1, day: 1), retentionDays: 1, at: Date()).months.isEmpty)

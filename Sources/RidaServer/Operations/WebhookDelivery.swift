@@ -136,7 +136,7 @@ public struct RetentionService: ServiceLifecycle.Service, Sendable {
                     "retention purge",
                     metadata: [
                         "texts": "\(summary.database.texts)", "contacts": "\(summary.database.contacts)", "events": "\(summary.database.events)",
-                        "reportMonths": "\(summary.reports.months.count)",
+                        "reportMonths": "\(summary.reports.months.count)", "abandonedReports": "\(summary.reports.abandoned.count)",
                     ])
             } catch {
                 logger.error("retention purge failed", metadata: ["error": "\(String(describing: type(of: error)))"])
