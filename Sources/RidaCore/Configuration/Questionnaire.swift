@@ -32,10 +32,15 @@ public enum Measure: String, Hashable, Sendable, Codable, CaseIterable {
     /// analyses call satisfied (CSAT), promoters and detractors (NPS), agreeing (CES), and what
     /// opens a follow-up case.
     public func definition(on scale: Scale) -> MeasureDefinition {
+        definition(min: scale.min, max: scale.max)
+    }
+
+    /// The same, for a scale known by its ends.
+    public func definition(min: Int, max: Int) -> MeasureDefinition {
         switch self {
-        case .csat: MeasureDefinition(positive: (scale.max - 1)...scale.max, negative: scale.min...(scale.min + 1))
+        case .csat: MeasureDefinition(positive: (max - 1)...max, negative: min...(min + 1))
         case .nps: MeasureDefinition(positive: 9...10, negative: 0...6)
-        case .ces: MeasureDefinition(positive: (scale.max - 2)...scale.max, negative: nil)
+        case .ces: MeasureDefinition(positive: (max - 2)...max, negative: nil)
         }
     }
 }
