@@ -82,6 +82,8 @@ let personalData: [RedactionCase] = [
     .init("جوالي ٠٥٠/٩٨٧/٦٥٤٣", "جوالي [phone]", [.phone]),
     .init("رقمي 0 5 0 9 8 7 6 5 4 3 شكراً", "رقمي [phone] شكراً", [.phone]),
     .init("Number: 0 5 0 9 8 7 6 5 4 3", "Number: [phone]", [.phone]),
+    .init("رقمي 055 123 456 7 شكراً", "رقمي [phone] شكراً", [.phone]),
+    .init("Call +966 50 987 654 3 today", "Call [phone] today", [.phone]),
     .init("رقمي 050\u{200B}987\u{200B}6543 شكراً", "رقمي [phone] شكراً", [.phone]),
     .init("رقمي 0\u{200C}5\u{200C}0\u{200C}9876543", "رقمي [phone]", [.phone]),
     .init("رقمي 05\u{200D}09876543", "رقمي [phone]", [.phone]),

@@ -20,8 +20,8 @@
 /// - Saudi phones: `05…`/`01…` with 10 digits; `+966`, `00966` or bare `966` followed by `5` or `1`
 ///   and 8 more digits (a trunk `0` after the country code is allowed).
 /// - Other phones: `+` and 8–15 digits; `00` and 10–13 more digits.
-/// - A phone never ends with a single-digit group, so "0551234567 3 times" keeps its "3" — unless
-///   it is written digit by digit (`0 5 5 1 2 3 4 5 6 7`).
+/// - A phone ends with a single-digit group only when it is no phone without it, so
+///   "0551234567 3 times" keeps its "3" while `055 123 456 7` and `0 5 5 1 2 3 4 5 6 7` are masked.
 /// - E-mail: ASCII `local@domain.tld`, the domain having at least two labels and a TLD of two or
 ///   more letters; non-ASCII letters (Arabic written right against it) end the address.
 /// - National ID / iqama: exactly 10 digits, written together or in groups separated only by
@@ -232,9 +232,11 @@ extension Redaction {
     }
 
     /// The last group of the longest phone number starting at `first`, Saudi forms first so that a
-    /// number written after a Saudi phone is not swallowed by the looser international rule.
+    /// number written after a Saudi phone is not swallowed by the looser international rule. A
+    /// number ending with a single-digit group ("055 123 456 7") counts only when no number
+    /// without that digit does ("0551234567 3 times" keeps its "3").
     private static func phoneEnd(in chain: [Group], from first: Int) -> Int? {
-        var candidates: [(last: Int, digits: [UInt8])] = []
+        var candidates: [(last: Int, digits: [UInt8], weak: Bool)] = []
         var digits: [UInt8] = []
         // A number written digit by digit may end with a single digit.
         var digitByDigit = true
@@ -242,11 +244,16 @@ extension Redaction {
             digits += chain[last].digits
             if digits.count > 17 { break }
             digitByDigit = digitByDigit && chain[last].digits.count == 1
-            if chain[last].digits.count >= 2 || (digitByDigit && digits.count >= 8) { candidates.append((last, digits)) }
+            let weak = chain[last].digits.count == 1 && !(digitByDigit && digits.count >= 8)
+            if last > first || !weak { candidates.append((last, digits, weak)) }
         }
         let plus = chain[first].plus
-        if let match = candidates.last(where: { isSaudiPhone($0.digits, plus: plus) }) { return match.last }
-        return candidates.last(where: { isInternationalPhone($0.digits, plus: plus) })?.last
+        for rule in [isSaudiPhone, isInternationalPhone] {
+            if let match = candidates.last(where: { !$0.weak && rule($0.digits, plus) }) ?? candidates.last(where: { $0.weak && rule($0.digits, plus) }) {
+                return match.last
+            }
+        }
+        return nil
     }
 
     private static func isSaudiPhone(_ digits: [UInt8], plus: Bool) -> Bool {
