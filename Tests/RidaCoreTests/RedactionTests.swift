@@ -83,6 +83,8 @@ let personalData: [RedactionCase] = [
     .init("رقمي 0 5 0 9 8 7 6 5 4 3 شكراً", "رقمي [phone] شكراً", [.phone]),
     .init("Number: 0 5 0 9 8 7 6 5 4 3", "Number: [phone]", [.phone]),
     .init("رقمي 055 123 456 7 شكراً", "رقمي [phone] شكراً", [.phone]),
+    .init("رقمي ⓪⑤⑤①②③④⑤⑥⑦ شكراً", "رقمي [phone] شكراً", [.phone]),
+    .init("Call ⁰⁵⁵¹²³⁴⁵⁶⁷", "Call [phone]", [.phone]),
     .init("Call +966 50 987 654 3 today", "Call [phone] today", [.phone]),
     .init("رقمي 050\u{200B}987\u{200B}6543 شكراً", "رقمي [phone] شكراً", [.phone]),
     .init("رقمي 0\u{200C}5\u{200C}0\u{200C}9876543", "رقمي [phone]", [.phone]),
@@ -149,6 +151,7 @@ let ordinaryNumbers: [String] = [
     "Scores 1 2 3 4 5",
     "Paid 2 000 000 riyals in total",
     "Counter 7\u{200B}, room 12",
+    "Step ① then ②, ½ of the queue, floor ³, Ⅻ o'clock",
 ]
 
 @Suite struct RedactionTests {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Masks personal data in free-text comments before they reach any output (docs/security.md,
 /// Privacy): phone numbers, e-mail addresses and Saudi national ID / iqama numbers.
 ///
@@ -8,7 +10,7 @@
 /// Matching reads the text as a person sees it: invisible characters (zero-width space, joiners,
 /// word joiner, byte-order mark, soft hyphen, variation selectors, the keycap mark) are skipped,
 /// and full-width and other compatibility forms count as what they look like (NFKC: `０５５` is
-/// `055`, `＠` is `@`); digits of every script count. A masked span swallows the invisible
+/// `055`, `＠` is `@`, circled `⑤` and superscript `⁵` are `5`); digits of every script count. A masked span swallows the invisible
 /// characters inside it.
 ///
 /// The rules (digits may be Western `0-9`, Arabic-Indic `٠-٩`, Extended Arabic-Indic `۰-۹`,
@@ -62,8 +64,14 @@ public enum Redaction {
         scalars.reserveCapacity(original.count)
         origin.reserveCapacity(original.count)
         for (index, scalar) in original.enumerated() where !isInvisible(scalar) {
-            scalars.append(folded(scalar))
-            origin.append(index)
+            if let digits = compatibilityDigits(scalar) {
+                // ⑩ reads as two digits: both map back to the one scalar.
+                scalars.append(contentsOf: digits)
+                origin.append(contentsOf: repeatElement(index, count: digits.count))
+            } else {
+                scalars.append(folded(scalar))
+                origin.append(index)
+            }
         }
         var taken = [Bool](repeating: false, count: scalars.count)
         var spans: [Span] = []
@@ -128,6 +136,16 @@ extension Redaction {
         case 0x200B...0x200D, 0x2060...0x2064, 0xFEFF, 0x00AD, 0x180E, 0x034F, 0xFE00...0xFE0F, 0x20E3: true
         default: false
         }
+    }
+
+    /// The ASCII digits a non-decimal number character stands for under NFKC (circled `⑤`,
+    /// superscript `⁵`, `⑩`), or nil for anything else (fractions, Roman numerals, decimal digits,
+    /// which `folded` handles).
+    private static func compatibilityDigits(_ scalar: Unicode.Scalar) -> [Unicode.Scalar]? {
+        guard !scalar.isASCII, let type = scalar.properties.numericType, type != .decimal else { return nil }
+        let mapped = String(scalar).precomposedStringWithCompatibilityMapping.unicodeScalars
+        guard !mapped.isEmpty, mapped.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+        return Array(mapped)
     }
 
     /// What a compatibility form looks like (NFKC for the characters the rules read): full-width
