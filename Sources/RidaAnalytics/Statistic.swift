@@ -33,12 +33,19 @@ enum Statistic {
         func count(_ values: ClosedRange<Int>) -> Int {
             values.clamped(to: item.min...item.max).reduce(0) { $0 + tally.counts[$1 - item.min] }
         }
+        // What counts as positive or negative is the measure's definition, which the stored
+        // fingerprint of each questionnaire version covers.
+        let csat = Measure.csat.definition(min: item.min, max: item.max)
         switch kind {
-        case .csat: return .proportion(successes: count((item.max - 1)...item.max), trials: tally.n)
-        case .bottom2: return .proportion(successes: count(item.min...(item.min + 1)), trials: tally.n)
-        case .cesAgree: return .proportion(successes: count((item.max - 2)...item.max), trials: tally.n)
+        case .csat: return .proportion(successes: count(csat.positive), trials: tally.n)
+        case .bottom2: return .proportion(successes: csat.negative.map(count) ?? 0, trials: tally.n)
+        case .cesAgree: return .proportion(successes: count(Measure.ces.definition(min: item.min, max: item.max).positive), trials: tally.n)
         case .nps:
-            return .nps(promoters: count(9...10), passives: count(7...8), detractors: count(0...6))
+            let nps = Measure.nps.definition(min: item.min, max: item.max)
+            let promoters = count(nps.positive)
+            let detractors = nps.negative.map(count) ?? 0
+            // Every other answer of the scale is passive.
+            return .nps(promoters: promoters, passives: tally.n - promoters - detractors, detractors: detractors)
         case .ces, .mean: return .distribution(counts: tally.counts, min: item.min, max: item.max)
         case .responseRate: return .proportion(successes: invitations.answered, trials: invitations.issued)
         }

@@ -92,6 +92,25 @@ public struct ReportManifest: Codable, Sendable {
     public var generatedAt: String
     public var suppression: Suppression
     public var files: [File]
+    /// Set when retention removed the month's comments (from `review.*.html` and `responses.csv`).
+    public var commentsRemoved: CommentsRemoval?
+
+    /// When and why a month's comments were removed from its files.
+    public struct CommentsRemoval: Codable, Sendable, Hashable {
+        /// ISO 8601.
+        public var at: String
+        public var retentionDays: Int
+        /// The first day whose comments are kept.
+        public var before: String
+        public var reason: String
+
+        public init(at: String, retentionDays: Int, before: String, reason: String) {
+            self.at = at
+            self.retentionDays = retentionDays
+            self.before = before
+            self.reason = reason
+        }
+    }
 
     public init(
         period: String, calendar: String, first: String, last: String, timeZone: String, methodsVersion: String, questionnaireVersions: [String],

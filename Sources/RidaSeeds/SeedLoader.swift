@@ -74,11 +74,13 @@ public struct SeedLoader: Sendable {
         }
         let departments = readDepartments(languages: codes, issues)
         let messages = readMessages(languages: codes, issues)
-        let questionnaires = readQuestionnaires(languages: Set(codes), issues)
+        let (questionnaires, questionnaireFiles) = readQuestionnaires(languages: Set(codes), issues)
         guard let defaultLanguage else { return nil }
-        return SeedConfiguration(
+        var configuration = SeedConfiguration(
             languages: languages, defaultLanguage: defaultLanguage, channels: channels, segments: segments,
             departments: departments, questionnaires: questionnaires, messages: messages)
+        configuration.questionnaireFiles = questionnaireFiles
+        return configuration
     }
 
     private func readLanguages(_ issues: IssueCollector) -> ([Language], String?) {
@@ -222,7 +224,9 @@ public struct SeedLoader: Sendable {
         return messages
     }
 
-    private func readQuestionnaires(languages: Set<String>, _ issues: IssueCollector) -> [Questionnaire] {
+    private func readQuestionnaires(
+        languages: Set<String>, _ issues: IssueCollector
+    ) -> ([Questionnaire], [QuestionnaireVersionID: String]) {
         let folder = directory.appendingPathComponent("questionnaires")
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
             .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
@@ -231,6 +235,7 @@ public struct SeedLoader: Sendable {
             issues.report(file: "questionnaires/", "no questionnaire found (expected questionnaires/*.yaml)")
         }
         var result: [Questionnaire] = []
+        var sources: [QuestionnaireVersionID: String] = [:]
         for file in files {
             guard let root = document("questionnaires/\(file)", issues),
                 let questionnaire = QuestionnaireReader(issues: issues, declaredLanguages: languages).read(root)
@@ -240,7 +245,8 @@ public struct SeedLoader: Sendable {
                 continue
             }
             result.append(questionnaire)
+            sources[QuestionnaireVersionID(key: questionnaire.key, version: questionnaire.version)] = "questionnaires/\(file)"
         }
-        return result.sorted { ($0.key, $0.version) < ($1.key, $1.version) }
+        return (result.sorted { ($0.key, $0.version) < ($1.key, $1.version) }, sources)
     }
 }

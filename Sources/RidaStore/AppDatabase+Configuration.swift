@@ -18,7 +18,7 @@ extension AppDatabase: ConfigurationStore {
                     scope: ("department_id", departmentID), label: "service \(department.id)/", report: &report)
             }
             for questionnaire in configuration.questionnaires {
-                try Self.synchronizeQuestionnaire(db, questionnaire, report: &report)
+                try Self.synchronizeQuestionnaire(db, questionnaire, file: configuration.file(of: questionnaire), report: &report)
             }
             return report
         }
@@ -72,20 +72,41 @@ extension AppDatabase: ConfigurationStore {
         }
     }
 
-    /// A stored version's structure never changes; its texts may (a reviewed translation).
-    private static func synchronizeQuestionnaire(_ db: Database, _ questionnaire: Questionnaire, report: inout SynchronizationReport) throws {
-        let digest = questionnaire.structuralDigest
+    /// A stored version's meaning never changes; its texts may (a reviewed translation). The
+    /// stored fingerprint is compared with the configuration's; a fingerprint of an older
+    /// algorithm is first checked against the stored definition, then recomputed from it.
+    private static func synchronizeQuestionnaire(
+        _ db: Database, _ questionnaire: Questionnaire, file: String?, report: inout SynchronizationReport
+    ) throws {
+        let fingerprint = questionnaire.meaningFingerprint
         let definition = String(decoding: questionnaire.canonicalJSON(), as: UTF8.self)
         let stored = try Row.fetchOne(
             db, sql: "SELECT id, digest, definition FROM questionnaire_version WHERE questionnaire = ? AND version = ?",
             arguments: [questionnaire.key, questionnaire.version])
         let label = "questionnaire \(questionnaire.key) v\(questionnaire.version)"
         if let stored {
-            guard stored["digest"] == digest else {
-                throw StoreError.questionnaireVersionChanged(key: questionnaire.key, version: questionnaire.version)
+            let id: Int64 = stored["id"]
+            func refuse(_ change: String) -> StoreError {
+                .questionnaireVersionChanged(key: questionnaire.key, version: questionnaire.version, file: file, change: change)
             }
-            if stored["definition"] != definition {
-                let id: Int64 = stored["id"]
+            let storedText: String = stored["definition"]
+            guard let storedDefinition = try? JSONDecoder().decode(Questionnaire.self, from: Data(storedText.utf8)) else {
+                throw refuse("the stored definition cannot be read")
+            }
+            var storedDigest: String = stored["digest"]
+            if !storedDigest.hasPrefix(Questionnaire.fingerprintAlgorithm + ":") {
+                guard storedDigest == storedDefinition.legacyStructuralDigest else {
+                    throw refuse("the stored definition does not match its stored fingerprint")
+                }
+                storedDigest = storedDefinition.meaningFingerprint
+                // Bookkeeping, not a change of configuration: not reported.
+                try db.execute(sql: "UPDATE questionnaire_version SET digest = ? WHERE id = ?", arguments: [storedDigest, id])
+            }
+            guard storedDigest == storedDefinition.meaningFingerprint else {
+                throw refuse("the stored definition does not match its stored fingerprint")
+            }
+            if let change = storedDefinition.changeOfMeaning(to: questionnaire) { throw refuse(change) }
+            if storedText != definition {
                 try db.execute(sql: "UPDATE questionnaire_version SET definition = ? WHERE id = ?", arguments: [definition, id])
                 report.updated.append(label + " (wording)")
             }
@@ -96,7 +117,7 @@ extension AppDatabase: ConfigurationStore {
                 INSERT INTO questionnaire_version (questionnaire, version, definition, digest, created_at)
                 VALUES (?, ?, ?, ?, ?)
                 """,
-            arguments: [questionnaire.key, questionnaire.version, definition, digest, Timestamp.seconds(Date())])
+            arguments: [questionnaire.key, questionnaire.version, definition, fingerprint, Timestamp.seconds(Date())])
         report.inserted.append(label)
     }
 }

@@ -173,7 +173,7 @@ extension AppDatabase: SurveyStore {
         }
         let textStatement = try db.cachedStatement(sql: "INSERT INTO response_text (response_id, item, body) VALUES (?, ?, ?)")
         for text in submission.texts {
-            try textStatement.execute(arguments: [id, text.item, text.text])
+            try textStatement.execute(arguments: [id, text.item, Redaction.storedComment(text.text)])
         }
         if let contact = submission.contact {
             var scores: [String: String] = [:]

@@ -155,7 +155,7 @@ extension AppDatabase: SurveyBulkWriter {
             for text in response.texts {
                 textStatement.bind(response.id)
                 textStatement.bind(text.item)
-                textStatement.bind(text.text)
+                textStatement.bind(Redaction.storedComment(text.text))
                 try textStatement.step()
             }
         }

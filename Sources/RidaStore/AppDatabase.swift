@@ -98,7 +98,10 @@ public final class AppDatabase: Sendable {
         if try writer.read({ try migrator.hasBeenSuperseded($0) }) {
             throw StoreError.newerSchema
         }
+        let maskedBefore = try writer.read { try migrator.appliedIdentifiers($0).contains(Migrations.maskedCommentsMigration) }
         try migrator.migrate(writer)
+        // The comments just masked in place may still be unmasked in the log's older frames.
+        if !maskedBefore { try writer.writeWithoutTransaction { try Self.truncateLog($0) } }
     }
 
     /// A read transaction, through the gate that keeps waiting for a reader off GRDB's threads.

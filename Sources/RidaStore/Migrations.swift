@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import RidaCore
 
 /// The schema, as named migrations. A migration that has shipped is never edited: change the
 /// schema by appending a new one.
@@ -15,6 +16,7 @@ enum Migrations {
         migrator.registerMigration("v3.analytics-cells") { db in try CellTables.create(db, timeZone: timeZone) }
         migrator.registerMigration("v4.operations", migrate: OperationsTables.create)
         migrator.registerMigration("v5.answers-in-response", migrate: moveAnswersIntoResponses)
+        migrator.registerMigration(maskedCommentsMigration, migrate: maskStoredComments)
         return migrator
     }
 
@@ -82,6 +84,25 @@ enum Migrations {
     /// which responses arrived — which could otherwise be matched to invitations' use times.
     /// A response's rating answers move into its own row (see `AnswerColumn`): a submission then
     /// writes one row where it wrote one per answer, in another table.
+    static let maskedCommentsMigration = "v6.masked-comments"
+
+    /// Comments are masked when they are stored; those stored before are masked once, here, in
+    /// place. secure_delete overwrites what the update frees; the database then truncates its
+    /// log (see `AppDatabase.migrate`), so the typed details are in neither file.
+    private static func maskStoredComments(_ db: Database) throws {
+        try db.execute(sql: "PRAGMA secure_delete = ON")
+        defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+        var changed: [(response: Int64, item: String, body: String)] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT response_id, item, body FROM response_text")
+        while let row = try rows.next() {
+            let body: String = row["body"]
+            let masked = Redaction.storedComment(body)
+            if masked != body { changed.append((row["response_id"], row["item"], masked)) }
+        }
+        let update = try db.makeStatement(sql: "UPDATE response_text SET body = ? WHERE response_id = ? AND item = ?")
+        for text in changed { try update.execute(arguments: [text.body, text.response, text.item]) }
+    }
+
     private static func moveAnswersIntoResponses(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE response ADD COLUMN answers TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(answers))")
         try db.execute(

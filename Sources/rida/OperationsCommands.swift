@@ -1,22 +1,44 @@
 import ArgumentParser
 import Foundation
 import RidaCore
+import RidaReports
 import RidaStore
 
 /// `rida purge`: the retention policy, now.
 struct PurgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "purge",
-        abstract: "Delete free text and contact details older than the retention period, for real (the server also does this daily).")
+        abstract:
+            "Delete free text and contact details older than the retention period, for real, and the comments of report months that old (the server also does this daily)."
+    )
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var retention: RetentionOptions
 
+    @Option(help: ArgumentHelp("Directory of the written reports whose old comments are removed (default ./Reports).", valueName: "dir"))
+    var reports: String = "Reports"
+
     func run() async throws {
         let store = try database.open()
-        let summary = try await store.purge(retentionDays: retention.days, at: Date(), by: .commandLine)
+        let purge = RetentionPurge(
+            store: store, retentionDays: retention.days, reportsDirectory: URL(fileURLWithPath: reports), timeZone: store.settings.timeZone)
+        let result: RetentionPurge.Summary
+        do {
+            result = try await purge.run(at: Date(), by: .commandLine)
+        } catch let error as ReportRetention.RetentionError {
+            throw CLIError("\(error)")
+        }
+        let summary = result.database
         say("Deleted, older than \(retention.days) days: \(summary.texts) free-text answers, \(summary.contacts) contact requests, \(summary.events) delivered webhook events.")
         say("Deleted content was overwritten and the write-ahead log truncated. Backups taken before now still hold it until they expire.")
+        if !result.reports.abandoned.isEmpty {
+            say("Removed reports abandoned while being written: \(result.reports.abandoned.joined(separator: ", ")).")
+        }
+        if result.reports.months.isEmpty {
+            say("No report month in \(reports) has comments from before \(result.cutoff) left.")
+        } else {
+            say("Removed the comments of report months with comments from before \(result.cutoff): \(result.reports.months.joined(separator: ", ")).")
+        }
     }
 }
 

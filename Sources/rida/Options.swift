@@ -79,7 +79,7 @@ func openInitialised(
         let report = try await store.synchronize(with: configuration)
         return (store, configuration, report)
     } catch let error as StoreError {
-        throw CLIError("cannot load the configuration into \(database.db): \(error)")
+        throw CLIError("cannot load the configuration of \(seeds.directory.path) into \(database.db): \(error)")
     }
 }
 

@@ -124,7 +124,12 @@ struct ServeCommand: AsyncParsableCommand {
         dependencies.metrics = ServerMetrics(databaseBusyRetries: { store.busyRetries })
         // One process, one server: libraries that record through swift-metrics export at /metrics too.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: dependencies.metrics.registry))
-        var services: [any ServiceLifecycle.Service] = [RetentionService(store: store, retentionDays: retention.days, logger: logger)]
+        var services: [any ServiceLifecycle.Service] = [
+            RetentionService(
+                purge: RetentionPurge(
+                    store: store, retentionDays: retention.days, reportsDirectory: URL(fileURLWithPath: reports), timeZone: store.settings.timeZone),
+                logger: logger)
+        ]
         if let webhookURL, let url = URL(string: webhookURL), let secret = ProcessInfo.processInfo.environment["RIDA_WEBHOOK_SECRET"] {
             services.append(WebhookDelivery(store: store, settings: WebhookSettings(url: url, secret: secret), logger: logger))
         }

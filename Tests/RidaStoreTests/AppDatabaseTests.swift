@@ -54,7 +54,7 @@ import Testing
         #expect(
             AppDatabase.migrationNames == [
                 "v1.dimensions", "v1.questionnaires", "v1.invitations", "v1.responses", "v2.survey-delivery", "v3.analytics-cells", "v4.operations",
-                "v5.answers-in-response",
+                "v5.answers-in-response", "v6.masked-comments",
             ])
     }
 
@@ -82,6 +82,9 @@ import Testing
         #expect(departments == departmentsBefore)
         // The old rows are still what the configuration describes, and the new tables work.
         #expect(try await store.synchronize(with: shippedConfiguration()).isEmpty)
+        // Its fingerprint of the old algorithm (min and max only) was recomputed from its definition.
+        let digest = try await store.writer.read { try String.fetchOne($0, sql: "SELECT digest FROM questionnaire_version") }
+        #expect(digest == (try shippedConfiguration().questionnaires[0].meaningFingerprint))
         try await store.insert(invitations: [sampleInvitation()], responses: [sampleResponse(id: 42)])
         #expect(try await store.counts().responses == 1)
     }
@@ -159,9 +162,58 @@ import Testing
         var configuration = try shippedConfiguration()
         _ = try await store.synchronize(with: configuration)
         configuration.questionnaires[0].items.removeLast()
-        await #expect(throws: StoreError.questionnaireVersionChanged(key: "default", version: 1)) {
+        await #expect(
+            throws: StoreError.questionnaireVersionChanged(
+                key: "default", version: 1, file: "questionnaires/default-v1.yaml", change: "its items were added, removed or reordered")
+        ) {
             try await store.synchronize(with: configuration)
         }
+    }
+
+    /// Replacing a 1–5 agreement scale by another 1–5 scale keeps min and max, but not the meaning.
+    @Test func anotherScaleWithTheSamePointsIsRefused() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        var configuration = try shippedConfiguration()
+        _ = try await store.synchronize(with: configuration)
+        let satisfaction = try #require(configuration.questionnaires[0].item("overall")?.scale)
+        let index = try #require(configuration.questionnaires[0].items.firstIndex { $0.id == "courtesy" })
+        #expect(configuration.questionnaires[0].items[index].scale?.id == "agreement-5")
+        configuration.questionnaires[0].items[index].scale = satisfaction
+        let error = await #expect(throws: StoreError.self) { try await store.synchronize(with: configuration) }
+        let message = "\(try #require(error))"
+        #expect(message.hasPrefix("questionnaires/default-v1.yaml: questionnaire default version 1 is already stored"))
+        #expect(message.contains("item courtesy changed scale (agreement-5 → satisfaction-5)"))
+        #expect(message.contains("new file with version 2"))
+        // Nothing of the refused configuration was written.
+        let definition = try await store.writer.read { try String.fetchOne($0, sql: "SELECT definition FROM questionnaire_version") }
+        #expect(definition?.contains("\"id\":\"courtesy\",\"kind\":\"rating\",\"required\":false,\"scale\":{\"id\":\"agreement-5\"") == true)
+    }
+
+    @Test(arguments: ["en", "fr"])
+    func reversedLabelsAreRefused(language: String) async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        var configuration = try shippedConfiguration()
+        _ = try await store.synchronize(with: configuration)
+        // The same scale, its labels reversed in one language: 1 now reads "Strongly agree".
+        for index in configuration.questionnaires[0].items.indices where configuration.questionnaires[0].items[index].scale?.id == "agreement-5" {
+            var scale = try #require(configuration.questionnaires[0].items[index].scale)
+            let labels = scale.labels
+            for point in scale.points { scale.labels[point]?.translations[language] = labels[6 - point]?.translations[language] }
+            configuration.questionnaires[0].items[index].scale = scale
+        }
+        let error = await #expect(throws: StoreError.self) { try await store.synchronize(with: configuration) }
+        let message = "\(try #require(error))"
+        #expect(message.contains("the \(language) label of point 5 of scale agreement-5 (item courtesy) moved to point 1"), "\(message)")
+    }
+
+    @Test func changingWhatAnItemMeasuresIsRefused() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        var configuration = try shippedConfiguration()
+        _ = try await store.synchronize(with: configuration)
+        let index = try #require(configuration.questionnaires[0].items.firstIndex { $0.id == "ease" })
+        configuration.questionnaires[0].items[index].measure = nil
+        let error = await #expect(throws: StoreError.self) { try await store.synchronize(with: configuration) }
+        #expect("\(try #require(error))".contains("what item ease measures changed"))
     }
 
     @Test func rewordingAStoredVersionUpdatesItsTexts() async throws {
@@ -171,6 +223,20 @@ import Testing
         configuration.questionnaires[0].items[0].text.translations["fr"] = "Dans l'ensemble, êtes-vous satisfait ?"
         let report = try await store.synchronize(with: configuration)
         #expect(report.updated == ["questionnaire default v1 (wording)"])
+    }
+
+    /// A corrected label, at the same point, is wording: accepted, and stored.
+    @Test func correctingALabelInPlaceIsAccepted() async throws {
+        let store = try AppDatabase(path: temporaryDatabasePath())
+        var configuration = try shippedConfiguration()
+        _ = try await store.synchronize(with: configuration)
+        let index = try #require(configuration.questionnaires[0].items.firstIndex { $0.id == "overall" })
+        configuration.questionnaires[0].items[index].scale?.labels[1]?.translations["bn"] = "একেবারেই অসন্তুষ্ট"
+        let report = try await store.synchronize(with: configuration)
+        #expect(report.updated == ["questionnaire default v1 (wording)"])
+        let definition = try await store.writer.read { try String.fetchOne($0, sql: "SELECT definition FROM questionnaire_version") }
+        #expect(definition?.contains("একেবারেই অসন্তুষ্ট") == true)
+        #expect(try await store.synchronize(with: configuration).isEmpty)
     }
 }
 

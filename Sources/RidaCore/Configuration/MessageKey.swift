@@ -16,6 +16,7 @@ public enum MessageKey: String, Hashable, Sendable, CaseIterable {
     case errorTooLong = "error.tooLong"
     case errorContactMissing = "error.contactMissing"
     case errorContactInvalid = "error.contactInvalid"
+    case errorContactHiddenCharacters = "error.contactHiddenCharacters"
     case thanksTitle = "thanks.title"
     case thanksBody = "thanks.body"
     case alreadyTitle = "already.title"

@@ -27,6 +27,28 @@ public enum Measure: String, Hashable, Sendable, Codable, CaseIterable {
     case nps
     /// Customer effort: agreement that the service was easy, on a 1–7 scale.
     case ces
+
+    /// The answers that count as positive and negative for this measure on `scale`: what
+    /// analyses call satisfied (CSAT), promoters and detractors (NPS), agreeing (CES), and what
+    /// opens a follow-up case.
+    public func definition(on scale: Scale) -> MeasureDefinition {
+        definition(min: scale.min, max: scale.max)
+    }
+
+    /// The same, for a scale known by its ends.
+    public func definition(min: Int, max: Int) -> MeasureDefinition {
+        switch self {
+        case .csat: MeasureDefinition(positive: (max - 1)...max, negative: min...(min + 1))
+        case .nps: MeasureDefinition(positive: 9...10, negative: 0...6)
+        case .ces: MeasureDefinition(positive: (max - 2)...max, negative: nil)
+        }
+    }
+}
+
+/// Which answers of a measured item count as positive, and which as negative.
+public struct MeasureDefinition: Hashable, Sendable {
+    public var positive: ClosedRange<Int>
+    public var negative: ClosedRange<Int>?
 }
 
 /// One question of a questionnaire.
@@ -112,10 +134,47 @@ public struct Questionnaire: Hashable, Sendable, Codable {
         return (try? encoder.encode(self)) ?? Data()
     }
 
-    /// SHA-256 of what makes answers comparable: the items, their kinds and scales, and which
-    /// are required or allow "not applicable". Two definitions with the same key and version must
-    /// have the same structure; their wording (a reviewed translation, say) may differ.
-    public var structuralDigest: String {
+    /// SHA-256 of what an answer means: the items, their kinds, which are required or allow
+    /// "not applicable", each rating item's scale (its id, its points, which points carry a
+    /// label) and what it measures with the answers that count as positive or negative. Two
+    /// definitions with the same key and version must have the same fingerprint; their wording
+    /// (a reviewed translation, say) may differ. Prefixed with the algorithm's name, so a
+    /// stored fingerprint of an older algorithm is recognised and recomputed, never compared.
+    public var meaningFingerprint: String {
+        struct ScaleShape: Encodable {
+            var id: String
+            var points: [Int]
+            var labelled: [Int]
+        }
+        struct ItemShape: Encodable {
+            var id: String
+            var kind: QuestionnaireItem.Kind
+            var scale: ScaleShape?
+            var required: Bool
+            var notApplicable: Bool
+            var measure: Measure?
+            var positive: [Int]?
+            var negative: [Int]?
+            var maxLength: Int?
+        }
+        let shape = items.map { item in
+            let definition = item.scale.flatMap { scale in item.measure.map { $0.definition(on: scale) } }
+            return ItemShape(
+                id: item.id, kind: item.kind,
+                scale: item.scale.map { ScaleShape(id: $0.id, points: Array($0.points), labelled: $0.labels.keys.sorted()) },
+                required: item.required, notApplicable: item.allowsNotApplicable, measure: item.measure,
+                positive: definition.map { Array($0.positive) }, negative: definition?.negative.map(Array.init),
+                maxLength: item.maxLength)
+        }
+        return Self.fingerprintAlgorithm + ":" + Self.sha256(shape)
+    }
+
+    /// The name of the algorithm behind `meaningFingerprint`; change it with the algorithm.
+    public static let fingerprintAlgorithm = "meaning-2"
+
+    /// The fingerprint Rida stored before `meaningFingerprint` (items, min and max only): a stored
+    /// version still carrying it is checked against it once, then given the new one.
+    public var legacyStructuralDigest: String {
         struct ItemShape: Encodable {
             var id: String
             var kind: QuestionnaireItem.Kind
@@ -131,9 +190,53 @@ public struct Questionnaire: Hashable, Sendable, Codable {
                 id: $0.id, kind: $0.kind, min: $0.scale?.min, max: $0.scale?.max, required: $0.required,
                 notApplicable: $0.allowsNotApplicable, measure: $0.measure, maxLength: $0.maxLength)
         }
+        return Self.sha256(shape)
+    }
+
+    /// Why `changed` may not replace this stored definition under the same version, or nil when
+    /// it only rewords it. Beyond the fingerprint, a label text that moves to another point of
+    /// its scale (a reversed or reordered scale) is a change of meaning, in any language.
+    public func changeOfMeaning(to changed: Questionnaire) -> String? {
+        if meaningFingerprint != changed.meaningFingerprint {
+            let before = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            let after = Dictionary(changed.items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            if items.map(\.id) != changed.items.map(\.id) { return "its items were added, removed or reordered" }
+            for item in changed.items {
+                guard let old = before[item.id], let new = after[item.id] else { continue }
+                if old.scale?.id != new.scale?.id {
+                    return "item \(item.id) changed scale (\(old.scale?.id ?? "none") → \(new.scale?.id ?? "none"))"
+                }
+                if old.scale?.points != new.scale?.points || old.scale?.labels.keys.sorted() != new.scale?.labels.keys.sorted() {
+                    return "the points or labelled points of scale \(new.scale?.id ?? "") of item \(item.id) changed"
+                }
+                if old.measure != new.measure { return "what item \(item.id) measures changed" }
+                if old.kind != new.kind || old.required != new.required || old.allowsNotApplicable != new.allowsNotApplicable
+                    || old.maxLength != new.maxLength
+                {
+                    return "the type, required, notApplicable or maxLength of item \(item.id) changed"
+                }
+            }
+            return "the meaning of its answers changed"
+        }
+        let oldItems = Dictionary(items.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for item in changed.items {
+            guard let newScale = item.scale, let oldScale = oldItems[item.id]?.scale else { continue }
+            for (point, label) in newScale.labels.sorted(by: { $0.key < $1.key }) {
+                for (language, text) in label.translations.sorted(by: { $0.key < $1.key }) {
+                    guard oldScale.labels[point]?.translations[language] != text else { continue }
+                    if let from = oldScale.labels.first(where: { $0.key != point && $0.value.translations[language] == text })?.key {
+                        return "the \(language) label of point \(from) of scale \(newScale.id) (item \(item.id)) moved to point \(point)"
+                    }
+                }
+            }
+        }
+        return nil
+    }
+
+    private static func sha256(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(shape)) ?? Data()
+        let data = (try? encoder.encode(value)) ?? Data()
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

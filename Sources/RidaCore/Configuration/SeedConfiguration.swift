@@ -11,6 +11,8 @@ public struct SeedConfiguration: Hashable, Sendable {
     public var questionnaires: [Questionnaire]
     /// Page texts by key (`survey.submit`, `error.required`, …).
     public var messages: [String: LocalizedText]
+    /// The file each questionnaire version was read from (`questionnaires/default-v1.yaml`), for messages.
+    public var questionnaireFiles: [QuestionnaireVersionID: String] = [:]
 
     public init(
         languages: [Language], defaultLanguage: String, channels: [Channel], segments: [Segment], departments: [Department],
@@ -25,6 +27,11 @@ public struct SeedConfiguration: Hashable, Sendable {
         self.messages = messages
     }
 
+    /// The file `questionnaire` was read from, if it was read from one.
+    public func file(of questionnaire: Questionnaire) -> String? {
+        questionnaireFiles[QuestionnaireVersionID(key: questionnaire.key, version: questionnaire.version)]
+    }
+
     public func language(_ code: String) -> Language? {
         languages.first { $0.code == code }
     }
@@ -32,5 +39,16 @@ public struct SeedConfiguration: Hashable, Sendable {
     /// The highest version of the questionnaire named `key`: the one new invitations get.
     public func currentQuestionnaire(_ key: String = "default") -> Questionnaire? {
         questionnaires.filter { $0.key == key }.max { $0.version < $1.version }
+    }
+}
+
+/// A questionnaire version's name: its key and version number.
+public struct QuestionnaireVersionID: Hashable, Sendable {
+    public var key: String
+    public var version: Int
+
+    public init(key: String, version: Int) {
+        self.key = key
+        self.version = version
     }
 }

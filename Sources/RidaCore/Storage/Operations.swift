@@ -36,10 +36,12 @@ public struct CasePolicy: Hashable, Sendable {
             guard case .value(let value) = answer.value, let item = questionnaire.items.first(where: { $0.id == answer.item }),
                 let scale = item.scale
             else { continue }
-            switch item.measure {
-            case .csat where value <= scale.min + 1: reasons.append(.lowSatisfaction)
-            case .nps where value <= scale.min + 6: reasons.append(.detractor)
-            default: continue
+            // The measure's negative answers (in the version's fingerprint) open a case.
+            guard let measure = item.measure, measure.definition(on: scale).negative?.contains(value) == true else { continue }
+            switch measure {
+            case .csat: reasons.append(.lowSatisfaction)
+            case .nps: reasons.append(.detractor)
+            case .ces: continue
             }
         }
         return reasons

@@ -20,8 +20,9 @@ public struct SynchronizationReport: Hashable, Sendable {
 
 /// Errors the store reports in domain terms.
 public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// The configuration changed the items or scales of a questionnaire version already stored.
-    case questionnaireVersionChanged(key: String, version: Int)
+    /// The configuration changed what the answers of a questionnaire version already stored mean
+    /// (its items, scales, label order or measures): `change` says what, `file` where.
+    case questionnaireVersionChanged(key: String, version: Int, file: String?, change: String)
     /// A record names a department, channel, segment, service or questionnaire the store does not know.
     case unknownReference(kind: String, id: String)
     /// The database was written by a newer version of Rida.
@@ -33,8 +34,10 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .questionnaireVersionChanged(let key, let version):
-            "questionnaire \(key) version \(version) is already stored with other items or scales; add a new version instead of editing it"
+        case .questionnaireVersionChanged(let key, let version, let file, let change):
+            "\(file.map { "\($0): " } ?? "")questionnaire \(key) version \(version) is already stored, and this file changes what its "
+                + "answers mean: \(change). Stored answers keep their meaning only if the version does not change: put the change "
+                + "in a new file with version \(version + 1) (wording alone may still be corrected in place)"
         case .unknownReference(let kind, let id):
             "unknown \(kind) \"\(id)\""
         case .newerSchema:

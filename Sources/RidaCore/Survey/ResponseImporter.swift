@@ -128,7 +128,7 @@ public struct ResponseImporter: Sendable {
         case .outOfRange: "not a value of this item's scale"
         case .notApplicableNotAllowed: "\"na\" (not applicable) is not allowed for this item"
         case .tooLong(let max): "longer than \(max) characters"
-        case .contactMissing, .contactInvalid: "contact details are not imported"
+        case .contactMissing, .contactInvalid, .contactHiddenCharacters: "contact details are not imported"
         }
     }
 }

@@ -9,6 +9,9 @@ public enum FieldError: Hashable, Sendable {
     case tooLong(max: Int)
     case contactMissing
     case contactInvalid
+    /// The phone or e-mail holds an invisible character (a bidi control, a zero-width character):
+    /// the number the case worker sees would not be the one typed, or would show another.
+    case contactHiddenCharacters
 
     public var messageKey: MessageKey {
         switch self {
@@ -18,6 +21,7 @@ public enum FieldError: Hashable, Sendable {
         case .tooLong: .errorTooLong
         case .contactMissing: .errorContactMissing
         case .contactInvalid: .errorContactInvalid
+        case .contactHiddenCharacters: .errorContactHiddenCharacters
         }
     }
 }
@@ -51,7 +55,9 @@ public struct ValidatedSubmission: Hashable, Sendable {
 /// empty or missing field is a skipped item. Free text is NFC-normalised, control characters
 /// other than line feed and tab are removed, surrounding white space is trimmed, and the length
 /// is counted in characters as a reader sees them (grapheme clusters), so a limit never cuts
-/// one. The contact item is `yes` or `no`, with `<id>-phone` and `<id>-email`.
+/// one — and in Unicode scalars and bytes too (see `fitsLength`), so that one character of
+/// thousands of combining marks cannot pass for one. The contact item is `yes` or `no`, with
+/// `<id>-phone` and `<id>-email`, which may not hold bidi controls or zero-width characters.
 public struct SubmissionValidator: Sendable {
     public static let notApplicableValue = "na"
 
@@ -97,7 +103,7 @@ public struct SubmissionValidator: Sendable {
                 let limit = item.maxLength ?? 1000
                 if value.isEmpty {
                     if item.required { errors[item.id] = .required }
-                } else if value.count > limit {
+                } else if !Self.fitsLength(value, limit: limit) {
                     errors[item.id] = .tooLong(max: limit)
                 } else {
                     texts.append(ItemText(item: item.id, text: value))
@@ -110,6 +116,8 @@ public struct SubmissionValidator: Sendable {
                     let email = (single("\(item.id)-email") ?? nil).map(Self.clean).flatMap { $0.isEmpty ? nil : $0 }
                     if phone == nil && email == nil {
                         errors[item.id] = .contactMissing
+                    } else if [phone, email].contains(where: { $0.map(Self.hasHiddenCharacters) ?? false }) {
+                        errors[item.id] = .contactHiddenCharacters
                     } else if let phone, !Self.isPhoneNumber(phone) {
                         errors[item.id] = .contactInvalid
                     } else if let email, !Self.isEmailAddress(email) {
@@ -124,6 +132,41 @@ public struct SubmissionValidator: Sendable {
         }
         guard errors.isEmpty else { return .failure(SubmissionErrors(fields: errors)) }
         return .success(ValidatedSubmission(answers: answers, texts: texts, contact: contact))
+    }
+
+    /// Unicode scalars a text of `limit` characters may hold: four per character leaves room for
+    /// fully vocalised Arabic (a letter, shadda and haraka) and for emoji sequences, on average.
+    public static func scalarLimit(_ limit: Int) -> Int { 4 * limit }
+
+    /// Bytes (UTF-8) a text of `limit` characters may hold: four per scalar, checked first
+    /// because it costs nothing.
+    public static func byteLimit(_ limit: Int) -> Int { 4 * scalarLimit(limit) }
+
+    /// The most scalars one character (grapheme cluster) may hold: the longest emoji sequences
+    /// have 10, and Unicode's stream-safe format allows 30 combining marks in a row.
+    public static let scalarsPerCharacterLimit = 32
+
+    /// Whether `text` is within `limit` characters, its scalar and byte limits, and holds no
+    /// character of more than `scalarsPerCharacterLimit` scalars.
+    public static func fitsLength(_ text: String, limit: Int) -> Bool {
+        guard text.utf8.count <= byteLimit(limit), text.unicodeScalars.count <= scalarLimit(limit) else { return false }
+        var characters = 0
+        for character in text {
+            characters += 1
+            if characters > limit || character.unicodeScalars.count > scalarsPerCharacterLimit { return false }
+        }
+        return true
+    }
+
+    /// Bidi controls (embeddings, overrides, isolates, marks, the Arabic letter mark) and
+    /// zero-width or other invisible characters (the ones `Redaction` skips).
+    public static func hasHiddenCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { scalar in
+            switch scalar.value {
+            case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C: true
+            default: Redaction.isInvisible(scalar)
+            }
+        }
     }
 
     /// NFC, without control characters other than line feed and tab, trimmed.

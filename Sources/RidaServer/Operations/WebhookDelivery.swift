@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import RidaCore
+import RidaReports
 import ServiceLifecycle
 
 #if canImport(FoundationNetworking)
@@ -110,16 +111,15 @@ public struct WebhookDelivery: ServiceLifecycle.Service, Sendable {
     }
 }
 
-/// Runs the retention purge when the server starts and then once a day.
+/// Runs the retention purge (database and written reports) when the server starts and then
+/// once a day.
 public struct RetentionService: ServiceLifecycle.Service, Sendable {
-    let store: any OperationsStore
-    let retentionDays: Int
+    let purge: RetentionPurge
     let logger: Logger
     let interval: TimeInterval
 
-    public init(store: any OperationsStore, retentionDays: Int, logger: Logger, interval: TimeInterval = 86_400) {
-        self.store = store
-        self.retentionDays = retentionDays
+    public init(purge: RetentionPurge, logger: Logger, interval: TimeInterval = 86_400) {
+        self.purge = purge
         self.logger = logger
         self.interval = interval
     }
@@ -131,9 +131,13 @@ public struct RetentionService: ServiceLifecycle.Service, Sendable {
     private func purgeDaily() async throws {
         while !Task.isCancelled {
             do {
-                let summary = try await store.purge(retentionDays: retentionDays, at: Date(), by: .server)
+                let summary = try await purge.run(at: Date(), by: .server)
                 logger.info(
-                    "retention purge", metadata: ["texts": "\(summary.texts)", "contacts": "\(summary.contacts)", "events": "\(summary.events)"])
+                    "retention purge",
+                    metadata: [
+                        "texts": "\(summary.database.texts)", "contacts": "\(summary.database.contacts)", "events": "\(summary.database.events)",
+                        "reportMonths": "\(summary.reports.months.count)", "abandonedReports": "\(summary.reports.abandoned.count)",
+                    ])
             } catch {
                 logger.error("retention purge failed", metadata: ["error": "\(String(describing: type(of: error)))"])
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Masks personal data in free-text comments before they reach any output (docs/security.md,
 /// Privacy): phone numbers, e-mail addresses and Saudi national ID / iqama numbers.
 ///
@@ -5,20 +7,27 @@
 /// reads the same in every language and holds no digit or `@`, so masking masked text changes
 /// nothing. Everything outside the spans, bidi marks included, is kept scalar for scalar.
 ///
-/// The rules (digits may be Western `0-9`, Arabic-Indic `٠-٩`, Extended Arabic-Indic `۰-۹` or
-/// Bengali `০-৯`, mixed freely):
-/// - A *number* is one or more digit groups joined by a single `.`, or by up to three spaces,
-///   dashes or parentheses (bidi marks between groups are ignored). Dates written `d-m-yyyy`,
-///   `yyyy-m-d`, `d.m.yyyy` or `d m yyyy` are never part of a number, so a date next to another
-///   number cannot look like a phone.
+/// Matching reads the text as a person sees it: invisible characters (zero-width space, joiners,
+/// word joiner, byte-order mark, soft hyphen, variation selectors, the keycap mark) are skipped,
+/// and full-width and other compatibility forms count as what they look like (NFKC: `０５５` is
+/// `055`, `＠` is `@`, circled `⑤` and superscript `⁵` are `5`); digits of every script count. A masked span swallows the invisible
+/// characters inside it.
+///
+/// The rules (digits may be Western `0-9`, Arabic-Indic `٠-٩`, Extended Arabic-Indic `۰-۹`,
+/// Bengali `০-৯`, full-width `０-９` or any other decimal digits, mixed freely):
+/// - A *number* is one or more digit groups joined by a single `.` or `/`, or by up to three
+///   spaces, dashes, slashes or parentheses (bidi marks between groups are ignored). Dates
+///   written `d-m-yyyy`, `yyyy-m-d`, `d/m/yyyy`, `d.m.yyyy` or `d m yyyy` are never part of a
+///   number, so a date next to another number cannot look like a phone.
 /// - Saudi phones: `05…`/`01…` with 10 digits; `+966`, `00966` or bare `966` followed by `5` or `1`
 ///   and 8 more digits (a trunk `0` after the country code is allowed).
 /// - Other phones: `+` and 8–15 digits; `00` and 10–13 more digits.
-/// - A phone never ends with a single-digit group, so "0551234567 3 times" keeps its "3".
+/// - A phone ends with a single-digit group only when it is no phone without it, so
+///   "0551234567 3 times" keeps its "3" while `055 123 456 7` and `0 5 5 1 2 3 4 5 6 7` are masked.
 /// - E-mail: ASCII `local@domain.tld`, the domain having at least two labels and a TLD of two or
 ///   more letters; non-ASCII letters (Arabic written right against it) end the address.
-/// - National ID / iqama: exactly 10 consecutive digits, not inside a longer run, starting with 1
-///   (citizen) or 2 (resident), Luhn-valid.
+/// - National ID / iqama: exactly 10 digits, written together or in groups separated only by
+///   spaces, not inside a longer run, starting with 1 (citizen) or 2 (resident), Luhn-valid.
 /// Anything else — amounts, dates, times, years, counts, percentages, verse references,
 /// reference numbers — is left alone.
 public enum Redaction {
@@ -47,7 +56,23 @@ public enum Redaction {
     }
 
     public static func mask(_ text: String) -> Result {
-        let scalars = Array(text.unicodeScalars)
+        let original = Array(text.unicodeScalars)
+        // The text as it reads: invisible characters out, compatibility forms folded. `origin`
+        // maps each scalar of the view back to its place in the text.
+        var scalars: [Unicode.Scalar] = []
+        var origin: [Int] = []
+        scalars.reserveCapacity(original.count)
+        origin.reserveCapacity(original.count)
+        for (index, scalar) in original.enumerated() where !isInvisible(scalar) {
+            if let digits = compatibilityDigits(scalar) {
+                // ⑩ reads as two digits: both map back to the one scalar.
+                scalars.append(contentsOf: digits)
+                origin.append(contentsOf: repeatElement(index, count: digits.count))
+            } else {
+                scalars.append(folded(scalar))
+                origin.append(index)
+            }
+        }
         var taken = [Bool](repeating: false, count: scalars.count)
         var spans: [Span] = []
         // E-mails first (their local parts may hold digits), then phones, then IDs in what is left.
@@ -63,12 +88,19 @@ public enum Redaction {
         var output = String.UnicodeScalarView()
         var cursor = 0
         for span in spans {
-            output.append(contentsOf: scalars[cursor..<span.range.lowerBound])
+            let start = origin[span.range.lowerBound]
+            output.append(contentsOf: original[cursor..<start])
             output.append(contentsOf: span.kind.marker.unicodeScalars)
-            cursor = span.range.upperBound
+            cursor = origin[span.range.upperBound - 1] + 1
         }
-        output.append(contentsOf: scalars[cursor...])
+        output.append(contentsOf: original[cursor...])
         return Result(text: String(output), masked: spans.map(\.kind))
+    }
+
+    /// A comment as it is stored: masked, so no database, backup or export ever holds what was
+    /// typed into it.
+    public static func storedComment(_ text: String) -> String {
+        mask(text).text
     }
 }
 
@@ -88,12 +120,51 @@ extension Redaction {
         var plus: Bool
     }
 
+    /// The digit's value, for the decimal digits of any script (the view folds them to ASCII).
     fileprivate static func digitValue(_ scalar: Unicode.Scalar) -> UInt8? {
-        let value = scalar.value
-        for zero: UInt32 in [0x30, 0x660, 0x6F0, 0x9E6] where (zero...zero + 9).contains(value) {
-            return UInt8(value - zero)
+        if ("0"..."9").contains(scalar) { return UInt8(scalar.value - 0x30) }
+        guard !scalar.isASCII, scalar.properties.numericType == .decimal, let value = scalar.properties.numericValue else { return nil }
+        return UInt8(value)
+    }
+
+    /// Characters that show nothing and may be typed, or pasted, between the digits of a phone or
+    /// inside an e-mail address: zero-width space, non-joiner and joiner, word joiner and the
+    /// invisible operators, byte-order mark, soft hyphen, Mongolian vowel separator, combining
+    /// grapheme joiner, variation selectors and the keycap mark.
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x200B...0x200D, 0x2060...0x2064, 0xFEFF, 0x00AD, 0x180E, 0x034F, 0xFE00...0xFE0F, 0x20E3: true
+        default: false
         }
-        return nil
+    }
+
+    /// The ASCII digits a non-decimal number character stands for under NFKC (circled `⑤`,
+    /// superscript `⁵`, `⑩`), or nil for anything else (fractions, Roman numerals, decimal digits,
+    /// which `folded` handles).
+    private static func compatibilityDigits(_ scalar: Unicode.Scalar) -> [Unicode.Scalar]? {
+        guard !scalar.isASCII, let type = scalar.properties.numericType, type != .decimal else { return nil }
+        let mapped = String(scalar).precomposedStringWithCompatibilityMapping.unicodeScalars
+        guard !mapped.isEmpty, mapped.allSatisfy({ ("0"..."9").contains($0) }) else { return nil }
+        return Array(mapped)
+    }
+
+    /// What a compatibility form looks like (NFKC for the characters the rules read): full-width
+    /// ASCII (`０`–`９`, `＠`, `＋`, `．`, letters), the small forms of `@ . + -`, the ideographic
+    /// space, and decimal digits of every script as ASCII digits.
+    private static func folded(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        let value = scalar.value
+        guard value >= 0x80 else { return scalar }
+        switch value {
+        case 0xFF01...0xFF5E: return Unicode.Scalar(value - 0xFEE0)!
+        case 0xFE6B: return "@"
+        case 0xFE52: return "."
+        case 0xFE62: return "+"
+        case 0xFE63: return "-"
+        case 0x3000: return " "
+        default:
+            if let digit = digitValue(scalar) { return Unicode.Scalar(0x30 + UInt32(digit))! }
+            return scalar
+        }
     }
 
     fileprivate static func isBidiMark(_ scalar: Unicode.Scalar) -> Bool {
@@ -103,9 +174,9 @@ extension Redaction {
         }
     }
 
-    /// Space, no-break space, thin space, narrow no-break space.
+    /// Space, no-break space, figure space, thin space, narrow no-break space.
     fileprivate static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        [0x20, 0xA0, 0x2009, 0x202F].contains(scalar.value)
+        [0x20, 0xA0, 0x2007, 0x2009, 0x202F].contains(scalar.value)
     }
 
     /// Hyphen-minus and the Unicode hyphens and dashes people type between digit groups.
@@ -179,18 +250,28 @@ extension Redaction {
     }
 
     /// The last group of the longest phone number starting at `first`, Saudi forms first so that a
-    /// number written after a Saudi phone is not swallowed by the looser international rule.
+    /// number written after a Saudi phone is not swallowed by the looser international rule. A
+    /// number ending with a single-digit group ("055 123 456 7") counts only when no number
+    /// without that digit does ("0551234567 3 times" keeps its "3").
     private static func phoneEnd(in chain: [Group], from first: Int) -> Int? {
-        var candidates: [(last: Int, digits: [UInt8])] = []
+        var candidates: [(last: Int, digits: [UInt8], weak: Bool)] = []
         var digits: [UInt8] = []
+        // A number written digit by digit may end with a single digit.
+        var digitByDigit = true
         for last in first..<chain.count {
             digits += chain[last].digits
             if digits.count > 17 { break }
-            if chain[last].digits.count >= 2 { candidates.append((last, digits)) }
+            digitByDigit = digitByDigit && chain[last].digits.count == 1
+            let weak = chain[last].digits.count == 1 && !(digitByDigit && digits.count >= 8)
+            if last > first || !weak { candidates.append((last, digits, weak)) }
         }
         let plus = chain[first].plus
-        if let match = candidates.last(where: { isSaudiPhone($0.digits, plus: plus) }) { return match.last }
-        return candidates.last(where: { isInternationalPhone($0.digits, plus: plus) })?.last
+        for rule in [isSaudiPhone, isInternationalPhone] {
+            if let match = candidates.last(where: { !$0.weak && rule($0.digits, plus) }) ?? candidates.last(where: { $0.weak && rule($0.digits, plus) }) {
+                return match.last
+            }
+        }
+        return nil
     }
 
     private static func isSaudiPhone(_ digits: [UInt8], plus: Bool) -> Bool {
@@ -249,7 +330,7 @@ extension Redaction {
 
     private static func joinsGroups(_ gap: [Unicode.Scalar]) -> Bool {
         if gap == ["."] { return true }
-        return gap.count <= 3 && gap.allSatisfy { isSpace($0) || isDash($0) || $0 == "(" || $0 == ")" }
+        return gap.count <= 3 && gap.allSatisfy { isSpace($0) || isDash($0) || $0 == "(" || $0 == ")" || $0 == "/" }
     }
 
     /// Splits a chain around the dates in it (`14-03-2026`, `2026.03.14`, `14 03 2026`).
@@ -288,7 +369,8 @@ extension Redaction {
 
 extension Redaction {
     fileprivate static func nationalIDs(in scalars: [Unicode.Scalar], taken: [Bool]) -> [Span] {
-        var spans: [Span] = []
+        // Digit runs, then runs joined by spaces alone (bidi marks ignored): "1000 000 008".
+        var runs: [Range<Int>] = []
         var index = 0
         while index < scalars.count {
             guard digitValue(scalars[index]) != nil else {
@@ -297,13 +379,32 @@ extension Redaction {
             }
             let start = index
             while index < scalars.count, digitValue(scalars[index]) != nil { index += 1 }
-            let digits = scalars[start..<index].compactMap(digitValue)
-            let free = !(start..<index).contains { taken[$0] }
-            if free, digits.count == 10, digits[0] == 1 || digits[0] == 2, isLuhnValid(digits) {
-                spans.append(Span(range: start..<index, kind: .nationalID))
+            runs.append(start..<index)
+        }
+        var joined: [[Range<Int>]] = []
+        for run in runs {
+            if let previous = joined.last?.last {
+                let gap = scalars[previous.upperBound..<run.lowerBound].filter { !isBidiMark($0) }
+                if !gap.isEmpty, gap.count <= 3, gap.allSatisfy(isSpace) {
+                    joined[joined.count - 1].append(run)
+                    continue
+                }
+            }
+            joined.append([run])
+        }
+        var spans: [Span] = []
+        for chain in joined {
+            // A single run, or a whole spaced chain: never ten digits out of a longer number.
+            for candidate in chain.count == 1 ? [chain] : chain.map { [$0] } + [chain] {
+                let range = candidate.first!.lowerBound..<candidate.last!.upperBound
+                let digits = candidate.flatMap { scalars[$0].compactMap(digitValue) }
+                let free = !range.contains { taken[$0] }
+                if free, digits.count == 10, digits[0] == 1 || digits[0] == 2, isLuhnValid(digits) {
+                    spans.append(Span(range: range, kind: .nationalID))
+                }
             }
         }
-        return spans
+        return spans.sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
 
     /// The Saudi ID's last digit is its Luhn check digit.

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import RidaReports
+@testable import RidaCore
 
 struct RedactionCase: CustomTestStringConvertible, Sendable {
     let input: String
@@ -74,6 +74,36 @@ let personalData: [RedactionCase] = [
     .init("اقامہ نمبر ۲۰۰۰۰۰۰۰۰۶ ہے", "اقامہ نمبر [id] ہے", [.nationalID]),
     .init("الهوية1234567897فقط", "الهوية[id]فقط", [.nationalID]),
     .init("My iqama is 2000000006", "My iqama is [id]", [.nationalID]),
+    // Gaps an attacker found (2026-12): full-width digits and signs, slashes, digit by digit,
+    // invisible characters between digits or inside an address, a spaced ID.
+    .init("رقمي ０５０９８７６５４３ شكراً", "رقمي [phone] شكراً", [.phone]),
+    .init("Call +９６６ ５０ ９８７ ６５４３ today", "Call [phone] today", [.phone]),
+    .init("Call 050/987/6543 today", "Call [phone] today", [.phone]),
+    .init("جوالي ٠٥٠/٩٨٧/٦٥٤٣", "جوالي [phone]", [.phone]),
+    .init("رقمي 0 5 0 9 8 7 6 5 4 3 شكراً", "رقمي [phone] شكراً", [.phone]),
+    .init("Number: 0 5 0 9 8 7 6 5 4 3", "Number: [phone]", [.phone]),
+    .init("رقمي 055 123 456 7 شكراً", "رقمي [phone] شكراً", [.phone]),
+    .init("رقمي ⓪⑤⑤①②③④⑤⑥⑦ شكراً", "رقمي [phone] شكراً", [.phone]),
+    .init("Call ⁰⁵⁵¹²³⁴⁵⁶⁷", "Call [phone]", [.phone]),
+    .init("Call +966 50 987 654 3 today", "Call [phone] today", [.phone]),
+    .init("رقمي 050\u{200B}987\u{200B}6543 شكراً", "رقمي [phone] شكراً", [.phone]),
+    .init("رقمي 0\u{200C}5\u{200C}0\u{200C}9876543", "رقمي [phone]", [.phone]),
+    .init("رقمي 05\u{200D}09876543", "رقمي [phone]", [.phone]),
+    .init("رقمي 050\u{2060}987\u{2060}6543", "رقمي [phone]", [.phone]),
+    .init("رقمي \u{FEFF}0509\u{FEFF}876543", "رقمي \u{FEFF}[phone]", [.phone]),
+    .init("رقمي 050\u{00AD}987\u{00AD}6543.", "رقمي [phone].", [.phone]),
+    .init("رقمي\u{200B}0509876543\u{200B}شكراً", "رقمي\u{200B}[phone]\u{200B}شكراً", [.phone]),
+    .init("+966 50\u{200B}987 6543", "[phone]", [.phone]),
+    .init("بريدي ahmad＠example.com شكراً", "بريدي [email] شكراً", [.email]),
+    .init("بريدي ａｈｍａｄ＠ｅｘａｍｐｌｅ．ｃｏｍ", "بريدي [email]", [.email]),
+    .init("mail ahm\u{200B}ad@exa\u{200D}mple.com ok", "mail [email] ok", [.email]),
+    .init("mail ahmad\u{200B}@example\u{FEFF}.com", "mail [email]", [.email]),
+    .init("رقم الهوية 1000 000 008 شكراً", "رقم الهوية [id] شكراً", [.nationalID]),
+    .init("رقم الهوية 1 0 0 0 0 0 0 0 0 8", "رقم الهوية [id]", [.nationalID]),
+    .init("ID 2000 0000 06, thanks", "ID [id], thanks", [.nationalID]),
+    .init("رقم الهوية ١٠٠٠ ٠٠٠ ٠٠٨", "رقم الهوية [id]", [.nationalID]),
+    .init("رقم الهوية １０００００００08", "رقم الهوية [id]", [.nationalID]),
+    .init("ID 1000\u{200B}000\u{00AD}008", "ID [id]", [.nationalID]),
 ]
 
 /// Comments whose numbers are not personal data: the text must come back unchanged.
@@ -107,6 +137,21 @@ let ordinaryNumbers: [String] = [
     "Invoice INV-2024-000123 and batch 12-345-678",
     "Antreannya terlalu lama, hampir 2 jam.",
     "Write to us at info@ or the desk at @rida",
+    // Next to the gaps closed above, what must stay (2026-12).
+    "تأخر صرف المساعدة وقدرها 1500 ريال",
+    "Paid SAR 2,500 on 2026-11-05 at 10:30",
+    "موعدي 05/11/2026 الساعة 10:30",
+    "موعدي ٠٥/١١/٢٠٢٦ الساعة ١٠:٣٠",
+    "Visit on 2026/11/05, again 05/11/2026",
+    "رقم الطلب REQ-2026-000417",
+    "Reference REQ-2026-000417 from 05/11/2026",
+    "Ticket REQ/2026/000417",
+    "استلمت １５００ ريال فقط",
+    "We were 3 / 4 of the queue, 12/30 seats",
+    "Scores 1 2 3 4 5",
+    "Paid 2 000 000 riyals in total",
+    "Counter 7\u{200B}, room 12",
+    "Step ① then ②, ½ of the queue, floor ³, Ⅻ o'clock",
 ]
 
 @Suite struct RedactionTests {
