@@ -59,13 +59,17 @@ public struct ReportManifest: Codable, Sendable {
         public var flagFrom: Int
         /// `shown-cells`: every total and margin in the report set is the sum of shown
         /// department × channel cells only, so a hidden cell is part of no published sum.
-        public var margins: String
+        /// (Absent from manifests written before totals were sums of shown cells.)
+        public var margins: String?
         /// Department × channel × period cells hidden for their own size, over every metric of
         /// the report's analyses.
         public var primaryCells: Int
         /// Cells hidden only to protect another, and the responses in them: none, by design.
         public var secondaryCells: Int
-        public var secondaryResponses: Int
+        public var secondaryResponses: Int?
+        /// Only in manifests written before: the responses of the withheld cells, which gave a
+        /// lone withheld cell's size. Kept as read, never written anew.
+        public var withheldResponses: Int?
         /// Department × channel cells of the period whose comments and responses were withheld
         /// from `responses.csv` and the review (hidden in at least one metric). How many responses
         /// they hold is not published: with one such cell it would be that cell's size.

@@ -891,7 +891,7 @@ components:
         suppression:
           type: object
           additionalProperties: false
-          required: [threshold, flagFrom, margins, primaryCells, secondaryCells, secondaryResponses, withheldCells]
+          required: [threshold, flagFrom, primaryCells, secondaryCells, withheldCells]
           properties:
             threshold: {type: integer, minimum: 0}
             flagFrom: {type: integer, minimum: 0}
@@ -900,9 +900,10 @@ components:
               enum: [shown-cells]
               description: Every total and margin of the report set is the sum of shown department × channel cells only.
             primaryCells: {type: integer, minimum: 0, description: Department × channel × period cells hidden for their own size, over every metric.}
-            secondaryCells: {type: integer, minimum: 0, maximum: 0, description: None is hidden to protect another.}
-            secondaryResponses: {type: integer, minimum: 0, maximum: 0}
+            secondaryCells: {type: integer, minimum: 0, description: None is hidden to protect another (reports written by earlier versions may say otherwise).}
+            secondaryResponses: {type: integer, minimum: 0}
             withheldCells: {type: integer, minimum: 0, description: Department × channel cells of the month left out of responses.csv and the comments; how many responses they hold is not published.}
+            withheldResponses: {type: integer, minimum: 0, description: Only in reports written by earlier versions (it gave a lone withheld cell's size).}
         files:
           type: array
           items:

@@ -79,11 +79,6 @@ enum Migrations {
         }
     }
 
-    /// Responses hold no reference to their invitation. Their id is random, and answers and texts
-    /// are clustered by response id (WITHOUT ROWID), so no sequential key records the order in
-    /// which responses arrived — which could otherwise be matched to invitations' use times.
-    /// A response's rating answers move into its own row (see `AnswerColumn`): a submission then
-    /// writes one row where it wrote one per answer, in another table.
     static let maskedCommentsMigration = "v6.masked-comments"
 
     /// Comments are masked when they are stored; those stored before are masked once, here, in
@@ -103,6 +98,11 @@ enum Migrations {
         for text in changed { try update.execute(arguments: [text.body, text.response, text.item]) }
     }
 
+    /// Responses hold no reference to their invitation. Their id is random, and answers and texts
+    /// are clustered by response id (WITHOUT ROWID), so no sequential key records the order in
+    /// which responses arrived — which could otherwise be matched to invitations' use times.
+    /// A response's rating answers move into its own row (see `AnswerColumn`): a submission then
+    /// writes one row where it wrote one per answer, in another table.
     private static func moveAnswersIntoResponses(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE response ADD COLUMN answers TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(answers))")
         try db.execute(

@@ -35,7 +35,7 @@ import Testing
         let manifest = ReportManifest(
             period: name, calendar: "gregorian", first: first, last: last, timeZone: "Asia/Riyadh", methodsVersion: "1", questionnaireVersions: ["default v1"],
             generatedAt: "2025-02-01T00:00:00Z",
-            suppression: .init(threshold: 5, flagFrom: 10, primaryCells: 0, secondaryCells: 0, withheldCells: 0, withheldResponses: 0), files: files)
+            suppression: .init(threshold: 5, flagFrom: 10, primaryCells: 0, withheldCells: 0), files: files)
         try JSONEncoder().encode(manifest).write(to: folder.appendingPathComponent("manifest.json"))
     }
 
@@ -124,5 +124,21 @@ import Testing
     @Test func aMissingReportFolderIsNothingToDo() throws {
         let missing = FileManager.default.temporaryDirectory.appendingPathComponent("rida-none-\(UUID().uuidString)")
         #expect(try ReportRetention(directory: missing, textItems: []).removeComments(before: CalendarDay(year: 2025, month: 1, day: 1), retentionDays: 1, at: Date()).months.isEmpty)
+    }
+
+    /// A manifest written before totals were sums of shown cells still reads (and keeps what it said).
+    @Test func aManifestOfAnEarlierVersionStillReads() throws {
+        let old = """
+            {"calendar":"gregorian","files":[],"first":"2025-01-01","generatedAt":"2025-02-01T00:00:00Z","last":"2025-01-31",
+             "methodsVersion":"1","period":"2025-01","questionnaireVersions":["default v1"],"timeZone":"Asia/Riyadh",
+             "suppression":{"flagFrom":10,"primaryCells":15,"secondaryCells":33,"threshold":5,"withheldCells":2,"withheldResponses":7}}
+            """
+        let manifest = try JSONDecoder().decode(ReportManifest.self, from: Data(old.utf8))
+        #expect(manifest.suppression.margins == nil && manifest.suppression.withheldResponses == 7 && manifest.suppression.secondaryCells == 33)
+        let written = try JSONSerialization.jsonObject(with: JSONEncoder().encode(manifest)) as? [String: Any]
+        #expect((written?["suppression"] as? [String: Any])?["withheldResponses"] as? Int == 7)
+        let new = ReportManifest.Suppression(threshold: 5, flagFrom: 10, primaryCells: 1, withheldCells: 0)
+        let fresh = try JSONSerialization.jsonObject(with: JSONEncoder().encode(new)) as? [String: Any]
+        #expect(fresh?["withheldResponses"] == nil && fresh?["margins"] as? String == "shown-cells")
     }
 }
