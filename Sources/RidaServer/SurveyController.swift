@@ -272,8 +272,10 @@ struct SurveyController {
                 model["noLabel"] = text(.surveyContactNo, language)
                 model["phoneLabel"] = text(.surveyContactPhone, language)
                 model["emailLabel"] = text(.surveyContactEmail, language)
-                model["phone"] = value("\(item.id)-phone")
-                model["email"] = value("\(item.id)-email")
+                // Kept as typed, but without direction marks or zero-width characters, which would
+                // show the number in another order than it reads (and are refused).
+                model["phone"] = SubmissionValidator.withoutHiddenCharacters(value("\(item.id)-phone"))
+                model["email"] = SubmissionValidator.withoutHiddenCharacters(value("\(item.id)-email"))
             }
             return model
         }

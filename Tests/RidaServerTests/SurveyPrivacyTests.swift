@@ -69,6 +69,9 @@ import Testing
                     let html = String(buffer: response.body)
                     #expect(html.contains(message), "\(language)")
                     #expect(html.contains(#"value="1" checked"#), "the answers are kept")
+                    // The number is shown again as it reads, without the characters that were refused.
+                    #expect(html.contains(#"value="0551234567""#), "\(language)")
+                    #expect(!html.unicodeScalars.contains { [0x202E, 0x200B, 0x2066, 0x2069, 0x200F].contains($0.value) })
                 }
             }
             let (headers, body) = form("overall=1&contact=yes&contact-email=\(Self.encoded("me\u{200D}@example.org"))&lang=en")

@@ -160,6 +160,14 @@ public struct SubmissionValidator: Sendable {
 
     /// Bidi controls (embeddings, overrides, isolates, marks, the Arabic letter mark) and
     /// zero-width or other invisible characters (the ones `Redaction` skips).
+    /// `text` without the characters `hasHiddenCharacters` looks for: what a form shown again
+    /// after that refusal holds, so the person sees the number or address as it really reads.
+    public static func withoutHiddenCharacters(_ text: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: text.unicodeScalars.filter { !hasHiddenCharacters(String($0)) })
+        return String(scalars)
+    }
+
     public static func hasHiddenCharacters(_ text: String) -> Bool {
         text.unicodeScalars.contains { scalar in
             switch scalar.value {
