@@ -79,8 +79,12 @@ public struct ReportWriter: Sendable {
         let output = BufferedOutput(handle)
         let collector = ReportCollector(
             csv: try ResponsesCSV(questionnaires: questionnaires, period: last.label, sink: output.write), shown: shown)
+        // Two passes, each one read transaction: the first counts which details rows share, the
+        // second writes. A response that arrived in between is written only where it joins a
+        // group the first pass counted (a report is a snapshot; its analyses were taken before).
+        try await store.exportResponses(from: last.first, to: last.last) { response in collector.count(response) }
+        collector.settle(threshold: threshold)
         try await store.exportResponses(from: last.first, to: last.last) { response in try collector.add(response) }
-        try collector.finish(threshold: threshold)
         try output.flush()
         try handle.close()
 
@@ -133,9 +137,10 @@ public struct ReportWriter: Sendable {
     }
 }
 
-/// Receives the period's responses: keeps those of shown units for the anonymised CSV, and their
-/// masked comments. Called from the one read transaction, one response at a time; `finish`
-/// writes the CSV.
+/// Receives the period's responses, twice: `count` learns which details the rows of each shown
+/// department × channel share, `add` writes the anonymised CSV and keeps masked comments. Called
+/// from a read transaction, one response at a time; memory grows with the combinations of
+/// details, not with the responses.
 ///
 /// A report's rows carry the period, not the day, and of a unit's details (segment, service,
 /// language, source, questionnaire version) only as many as keep every row among at least
@@ -146,32 +151,38 @@ final class ReportCollector: @unchecked Sendable {
     let shown: Set<String>
     var comments: [String: [String]] = [:]
     var withheldCells = Set<String>()
-    private var rows: [String: [ExportedResponse]] = [:]
-    private var order: [(key: String, index: Int)] = []
+    private var combinations: [String: [[String]: Int]] = [:]
+    private var levels: [String: (withheld: Set<ResponsesCSV.Detail>, shown: Set<[String]>)] = [:]
 
     init(csv: ResponsesCSV, shown: Set<String>) {
         self.csv = csv
         self.shown = shown
     }
 
-    func add(_ response: ExportedResponse) throws {
-        let key = "\(response.department)\u{1F}\(response.channel)"
+    static func key(_ response: ExportedResponse) -> String { "\(response.department)\u{1F}\(response.channel)" }
+
+    func count(_ response: ExportedResponse) {
+        let key = Self.key(response)
         guard shown.contains(key) else {
             withheldCells.insert(key)
             return
         }
-        order.append((key, rows[key, default: []].count))
-        rows[key, default: []].append(response)
+        combinations[key, default: [:]][ResponsesCSV.details(response), default: 0] += 1
+    }
+
+    func settle(threshold: Int) {
+        levels = combinations.mapValues { ResponsesCSV.withheld($0, threshold: threshold) }
+    }
+
+    func add(_ response: ExportedResponse) throws {
+        let key = Self.key(response)
+        guard shown.contains(key), let level = levels[key] else { return }
+        let kept = Set(ResponsesCSV.Detail.allCases).subtracting(level.withheld)
+        guard level.shown.contains(ResponsesCSV.project(ResponsesCSV.details(response), kept)) else { return }
+        try csv.write(response, withheld: level.withheld)
         for item in response.texts.keys.sorted() {
             guard let text = response.texts[item], (comments[key]?.count ?? 0) < ReportWriter.commentsPerUnit else { continue }
             comments[key, default: []].append(Redaction.mask(text).text)
-        }
-    }
-
-    func finish(threshold: Int) throws {
-        let withheld = rows.mapValues { ResponsesCSV.withheld($0, threshold: threshold) }
-        for (key, index) in order {
-            try csv.write(rows[key]![index], withheld: withheld[key] ?? Set(ResponsesCSV.Detail.allCases))
         }
     }
 }

@@ -65,16 +65,9 @@ public final class ResponsesCSV {
         try writer.row(cells)
     }
 
-    /// The details a report's rows of one department × channel may show, so that every row
-    /// looks like at least `threshold` rows of its cell: the finest of these levels at which
-    /// every combination present holds that many — segment, service, language, source and
-    /// questionnaire version; segment, language, source and version; language and version;
-    /// nothing. (Rows of a cell are at least `threshold`, or the cell is not published.)
-    public static func withheld(_ responses: [ExportedResponse], threshold: Int) -> Set<Detail> {
-        let levels: [[Detail]] = [
-            [.segment, .service, .language, .source, .version], [.segment, .language, .source, .version], [.language, .version], [],
-        ]
-        func value(_ response: ExportedResponse, _ detail: Detail) -> String {
+    /// A response's details, in `Detail.allCases` order.
+    public static func details(_ response: ExportedResponse) -> [String] {
+        Detail.allCases.map { detail in
             switch detail {
             case .segment: response.segment ?? ""
             case .service: response.service ?? ""
@@ -83,12 +76,30 @@ public final class ResponsesCSV {
             case .version: "\(response.questionnaire) \(response.version)"
             }
         }
+    }
+
+    /// How much a report's rows may tell of their unit, finest first: every detail; segment,
+    /// language, source and version; language and version; nothing.
+    static let levels: [Set<Detail>] = [
+        Set(Detail.allCases), [.segment, .language, .source, .version], [.language, .version], [],
+    ]
+
+    /// Details projected onto what a level shows (the others empty).
+    static func project(_ details: [String], _ level: Set<Detail>) -> [String] {
+        zip(Detail.allCases, details).map { level.contains($0) ? $1 : "" }
+    }
+
+    /// For one department × channel, given how many of its rows have each combination of details:
+    /// the finest level at which every combination shown holds at least `threshold` rows, as the
+    /// details to withhold, and the combinations that level shows. (A cell with fewer rows than
+    /// `threshold` is not published at all.)
+    public static func withheld(_ combinations: [[String]: Int], threshold: Int) -> (withheld: Set<Detail>, shown: Set<[String]>) {
         for level in levels {
             var groups: [[String]: Int] = [:]
-            for response in responses { groups[level.map { value(response, $0) }, default: 0] += 1 }
-            if groups.values.allSatisfy({ $0 >= threshold }) { return Set(Detail.allCases).subtracting(level) }
+            for (details, count) in combinations { groups[project(details, level), default: 0] += count }
+            if groups.values.allSatisfy({ $0 >= threshold }) { return (Set(Detail.allCases).subtracting(level), Set(groups.keys)) }
         }
-        return Set(Detail.allCases)
+        return (Set(Detail.allCases), [])
     }
 }
 
