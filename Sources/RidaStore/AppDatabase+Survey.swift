@@ -109,7 +109,7 @@ extension AppDatabase: SurveyBulkWriter {
             statement.bind(Timestamp.seconds(invitation.expiresAt))
             statement.bind(invitation.usedAt.map(Timestamp.seconds))
             statement.bind(invitation.revokedAt.map(Timestamp.seconds))
-            if let hash = referenceHashes?[position] { statement.bind([UInt8](hash)) } else { statement.bindNull() }
+            if let hash = referenceHashes?[position] ?? invitation.referenceHash { statement.bind([UInt8](hash)) } else { statement.bindNull() }
             try statement.step()
             cells.addInvitations(
                 CellAccumulator.InvitationKey(

@@ -139,12 +139,17 @@ public struct InvitationIssuer: Sendable {
                         invitation: Invitation(
                             tokenHash: token.hash, unit: unit, locale: locale, questionnaire: questionnaire.key,
                             questionnaireVersion: questionnaire.version, issuedAt: date, expiresAt: expiresAt),
-                        referenceHash: request.reference.map { Data(SHA256.hash(data: Data($0.utf8))) }))
+                        referenceHash: request.reference.map(Self.referenceHash)))
                 issued.append(IssuedInvitation(token: token, url: link(for: token), expiresAt: expiresAt))
             }
         }
         try await store.issue(records, progress: progress)
         return issued
+    }
+
+    /// SHA-256 of a case system's reference: what the store keys with its secret (and keeps).
+    public static func referenceHash(_ reference: String) -> Data {
+        Data(SHA256.hash(data: Data(reference.utf8)))
     }
 
     /// `<base URL>/s/<token>`: from the configured public address, never from a request.
