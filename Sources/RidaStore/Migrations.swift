@@ -15,6 +15,9 @@ enum Migrations {
         migrator.registerMigration("v3.analytics-cells") { db in try CellTables.create(db, timeZone: timeZone) }
         migrator.registerMigration("v4.operations", migrate: OperationsTables.create)
         migrator.registerMigration("v5.answers-in-response", migrate: moveAnswersIntoResponses)
+        migrator.registerMigration("v6.unlinkable-invitations") { db in
+            try SpentInvitations.migrate(db, now: Timestamp.seconds(Date()), timeZone: timeZone)
+        }
         return migrator
     }
 

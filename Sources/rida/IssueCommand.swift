@@ -58,7 +58,8 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (store, configuration, _) = try await openInitialised(database, seeds)
-            let issuer = InvitationIssuer(configuration: configuration, store: store, baseURL: URL(string: baseURL)!)
+            var issuer = InvitationIssuer(configuration: configuration, store: store, baseURL: URL(string: baseURL)!)
+            issuer.timeZone = store.settings.timeZone
             // The input line of each request, for bulk files.
             var lines: [Int]?
             let requests: [IssueRequest]

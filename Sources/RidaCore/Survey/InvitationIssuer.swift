@@ -74,6 +74,8 @@ public struct InvitationIssuer: Sendable {
     public let configuration: SeedConfiguration
     public let store: any SurveyStore
     public let baseURL: URL
+    /// The organisation's time zone: an invitation expires at the end of a day in it.
+    public var timeZone = TimeZone(identifier: "Asia/Riyadh")!
 
     public init(configuration: SeedConfiguration, store: any SurveyStore, baseURL: URL) {
         self.configuration = configuration
@@ -131,7 +133,9 @@ public struct InvitationIssuer: Sendable {
         var records: [NewInvitation] = []
         for request in requests {
             let (unit, locale, questionnaire, count, days) = try validate(request)
-            let expiresAt = date.addingTimeInterval(TimeInterval(days) * 86400)
+            // At the end of the day: the store keeps an open invitation's times to the day (see
+            // `InvitationTimes`), so the expiry announced is the one kept.
+            let expiresAt = InvitationTimes.endOfDay(date.addingTimeInterval(TimeInterval(days) * 86400), in: timeZone)
             for _ in 0..<count {
                 let token = InvitationToken.generate(using: &generator)
                 records.append(
