@@ -71,7 +71,9 @@ public final class AppDatabase: Sendable {
     /// Opens (creating if needed) the database at `path`, migrates it, and checks its settings.
     /// The server secret is read from its key file, which is created if there is none.
     public convenience init(path: String, settings: DatabaseSettings = DatabaseSettings()) throws {
-        let (secret, created) = try SecretFile.loadOrCreate(at: settings.secretFile ?? SecretFile.defaultPath(forDatabase: path))
+        let keyPath = settings.secretFile ?? SecretFile.defaultPath(forDatabase: path)
+        let (secret, created) = try SecretFile.loadOrCreate(
+            at: keyPath, mayCreate: FileManager.default.fileExists(atPath: keyPath) || (try SecretFile.mayCreate(forDatabase: path)))
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // The writer waits for locks like SQLite's own busy timeout does, and counts each retry.

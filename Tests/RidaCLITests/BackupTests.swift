@@ -136,8 +136,11 @@ extension CommandLineTests {
         #expect(used == responses, "a consistent snapshot: each used invitation with its response")
         #expect(used >= acknowledgedBefore.count && used <= acknowledgedBefore.count + acknowledgedDuring + 6)
 
-        // The copy works as a database: its cells match its raw rows.
-        let check = try await rida(["analyze", "check", "--db", backup.path, "--seeds", shippedSeeds.path])
+        // The copy works as a database with the key file restored beside it (without, it is refused
+        // rather than given a new secret): its cells match its raw rows.
+        let keyless = try await rida(["analyze", "check", "--db", backup.path, "--seeds", shippedSeeds.path])
+        #expect(keyless.status != 0 && keyless.error.contains("key file"), "\(keyless.error)")
+        let check = try await rida(["analyze", "check", "--db", backup.path, "--seeds", shippedSeeds.path, "--secret-file", db + ".key"])
         #expect(check.status == 0, "\(check.error)")
         #expect(check.output.contains("Cells exact"))
     }

@@ -122,3 +122,16 @@ import Testing
         #expect(bytes.range(of: issuedSeconds.suffix(4)) == nil, "the issue time of the answered invitation is gone from the files")
     }
 }
+
+extension UnlinkabilityTests {
+    /// A database whose hashes are keyed is not opened with a new secret: its key file must be restored.
+    @Test func aKeyedDatabaseWithoutItsKeyFileIsRefused() async throws {
+        let path = temporaryDatabasePath()
+        _ = try AppDatabase(path: path)
+        try FileManager.default.moveItem(atPath: path + ".key", toPath: path + ".key.saved")
+        #expect(throws: StoreError.self) { try AppDatabase(path: path) }
+        #expect(!FileManager.default.fileExists(atPath: path + ".key"), "no new secret was made")
+        try FileManager.default.moveItem(atPath: path + ".key.saved", toPath: path + ".key")
+        #expect(try AppDatabase(path: path).createdSecret == false)
+    }
+}
