@@ -29,8 +29,7 @@ extension AppDatabase: SurveyStore {
                 switch try SpentInvitations.state(db, tokenKey: tokenKey) {
                 case .used: return .alreadyUsed
                 case .revoked: return .alreadyRevoked
-                // Past its expiry it can no longer be used: there is nothing left to revoke.
-                case .expired: return .alreadyRevoked
+                case .expired: return .expired
                 case nil: return .notFound
                 }
             }

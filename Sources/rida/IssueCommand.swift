@@ -138,6 +138,7 @@ struct IssueCommand: AsyncParsableCommand {
             switch try await store.revoke(tokenHash: parsed.hash, at: Date()) {
             case .revoked: say("Revoked.")
             case .alreadyRevoked: say("Already revoked.")
+            case .expired: say("Already expired: it can no longer be used.")
             case .alreadyUsed: throw CLIError("this invitation has already been answered; its response stays (it cannot be linked to the invitation)")
             case .notFound: throw CLIError("no invitation has this token")
             }

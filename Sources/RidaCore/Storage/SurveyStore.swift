@@ -98,7 +98,8 @@ public enum IssueError: Error, Hashable, Sendable {
 
 /// What happened to a revocation.
 public enum RevocationOutcome: Hashable, Sendable {
-    case revoked, alreadyRevoked, alreadyUsed, notFound
+    /// `expired`: past its expiry, the invitation can no longer be used, so there is nothing to revoke.
+    case revoked, alreadyRevoked, alreadyUsed, expired, notFound
 }
 
 /// The beneficiary's side: invitations, the questionnaire they pin, and exactly-once submission.
