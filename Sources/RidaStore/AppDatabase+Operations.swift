@@ -207,10 +207,12 @@ extension AppDatabase: OperationsStore {
     }
 
     public func markDelivered(_ id: String, at date: Date) async throws {
+        // To the hour: a case's event is delivered within seconds of the answer that opened it.
+        let seconds = Timestamp.seconds(date)
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE webhook_event SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND delivered_at IS NULL",
-                arguments: [Timestamp.seconds(date), id])
+                arguments: [seconds - seconds % 3600, id])
         }
     }
 

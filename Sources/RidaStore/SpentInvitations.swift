@@ -59,6 +59,7 @@ enum SpentInvitations {
                     created_at = created_at - created_at % 3600,
                     body = json_set(body, '$.createdAt', strftime('%Y-%m-%dT%H:00:00Z', created_at - created_at % 3600, 'unixepoch'))
                 WHERE kind = 'case.opened';
+                UPDATE webhook_event SET delivered_at = delivered_at - delivered_at % 3600 WHERE delivered_at IS NOT NULL;
                 """)
         // Follow-up requests were numbered in the order they came: give them random ids.
         let ids = try Int64.fetchAll(db, sql: "SELECT id FROM follow_up")
