@@ -21,6 +21,7 @@ import argparse
 import collections
 import csv
 import hashlib
+import hmac
 import http.client
 import io
 import os
@@ -42,6 +43,17 @@ BATCH = 10_000  # the most `rida issue` gives at once
 def token_hash(token):
     """SHA-256 of the token's canonical (upper-case) form, as InvitationToken.hash computes it."""
     return hashlib.sha256(token.upper().encode("utf-8")).digest()
+
+
+def stored_token_hash(token, secret):
+    """What the database keeps: the token's SHA-256 keyed with the server secret (HMAC-SHA256)."""
+    return hmac.new(secret, token_hash(token), hashlib.sha256).digest()
+
+
+def read_secret(db):
+    """The server secret from the key file beside the database (64 hex digits)."""
+    with open(db + ".key", encoding="ascii") as handle:
+        return bytes.fromhex(handle.read().strip())
 
 
 class Run:
@@ -225,11 +237,13 @@ class Run:
     def verify(self):
         connection = sqlite3.connect(self.db)
         integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-        used = {row[0] for row in connection.execute("SELECT token_hash FROM invitation WHERE used_at IS NOT NULL")}
+        # An answered invitation leaves only its keyed token hash, marked used.
+        used = {row[0] for row in connection.execute("SELECT token_hash FROM spent_invitation WHERE state = 'used'")}
         responses = connection.execute("SELECT count(*) FROM response WHERE source = 'invitation'").fetchone()[0]
-        issued = connection.execute("SELECT count(*) FROM invitation").fetchone()[0]
+        issued = connection.execute("SELECT (SELECT count(*) FROM invitation) + (SELECT count(*) FROM spent_invitation)").fetchone()[0]
         connection.close()
-        lost = [token for token in self.acknowledged if token_hash(token) not in used]
+        secret = read_secret(self.db)
+        lost = [token for token in self.acknowledged if stored_token_hash(token, secret) not in used]
         check = self.command("analyze", "check", "--db", self.db, "--seeds", self.args.seeds, check=False)
         cells_exact = check.returncode == 0 and "Cells exact" in check.stdout
 

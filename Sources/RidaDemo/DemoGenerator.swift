@@ -35,6 +35,10 @@ public struct DemoChunk: Sendable {
     public var month: String
     public var invitations: [Invitation]
     public var responses: [SurveyResponse]
+    /// Each invitation's token and the case system's reference it was issued for (`REQ-2026-000417`),
+    /// by position in `invitations`: what the issuing system knows, for tests of linkage.
+    public var tokens: [InvitationToken] = []
+    public var references: [String] = []
 }
 
 /// Writes realistic synthetic data: Hajj and Ramadan peaks in volume (Umm al-Qura calendar),
@@ -119,15 +123,35 @@ public struct DemoGenerator: Sendable {
         usedIDs.reserveCapacity(options.responses)
         var index = 0
         var monthIndex: UInt64 = 0
+        var referenceCounters: [Int: Int] = [:]
         while index < days.count {
             let month = days[index].day.monthKey
             var end = index
             while end < days.count, days[end].day.monthKey == month { end += 1 }
             var generator = SeededGenerator(seed: options.seed, stream: monthIndex)
-            let chunk = generateMonth(month, days[index..<end], &generator, &usedIDs)
+            var chunk = generateMonth(month, days[index..<end], &generator, &usedIDs)
+            giveReferences(&chunk, counters: &referenceCounters)
             try await sink(chunk)
             index = end
             monthIndex += 1
+        }
+    }
+
+    /// Every invitation gets a case reference numbered per year of issue, in the order issued
+    /// (`REQ-<year>-<6 digits>`, guessable on purpose: the store must make that useless).
+    private func giveReferences(_ chunk: inout DemoChunk, counters: inout [Int: Int]) {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = options.timeZone
+        let order = chunk.invitations.indices.sorted { chunk.invitations[$0].issuedAt < chunk.invitations[$1].issuedAt }
+        chunk.references = Array(repeating: "", count: chunk.invitations.count)
+        for position in order {
+            let year = calendar.component(.year, from: chunk.invitations[position].issuedAt)
+            let number = (counters[year] ?? 0) + 1
+            counters[year] = number
+            let digits = String(number)
+            let reference = "REQ-\(year)-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+            chunk.references[position] = reference
+            chunk.invitations[position].referenceHash = InvitationIssuer.referenceHash(reference)
         }
     }
 
@@ -140,6 +164,8 @@ public struct DemoGenerator: Sendable {
         responses.reserveCapacity(expected)
         var invitations: [Invitation] = []
         invitations.reserveCapacity(expected * 2)
+        var tokens: [InvitationToken] = []
+        tokens.reserveCapacity(expected * 2)
         let totalDays = Double(days.count)
         let firstDay = days[0].day.daysSinceEpoch
         let lifetime = TimeInterval(options.invitationLifetimeDays) * 86400
@@ -165,7 +191,9 @@ public struct DemoGenerator: Sendable {
                     lag == 0
                     ? issuedAt.addingTimeInterval(120 + rng.unit() * 3.5 * 3600)
                     : dayStart.addingTimeInterval(7 * 3600 + rng.unit() * 16 * 3600)
-                invitations.append(invitation(&rng, unit, locale, issuedAt: issuedAt, lifetime: lifetime, usedAt: usedAt))
+                let (answered, answeredToken) = invitation(&rng, unit, locale, issuedAt: issuedAt, lifetime: lifetime, usedAt: usedAt)
+                invitations.append(answered)
+                tokens.append(answeredToken)
 
                 // Invitations of the same kind that were never answered.
                 let rate = model.responseRate(unit)
@@ -173,21 +201,24 @@ public struct DemoGenerator: Sendable {
                 let extra = Int(unanswered) + (rng.unit() < unanswered - Double(Int(unanswered)) ? 1 : 0)
                 for _ in 0..<extra {
                     let at = dayStart.addingTimeInterval(Double(-lag * 86400) + 8 * 3600 + rng.unit() * 12 * 3600)
-                    var invitation = invitation(&rng, unit, locale, issuedAt: at, lifetime: lifetime, usedAt: nil)
+                    var (invitation, token) = invitation(&rng, unit, locale, issuedAt: at, lifetime: lifetime, usedAt: nil)
                     if rng.chance(0.003) { invitation.revokedAt = at.addingTimeInterval(86400) }
                     invitations.append(invitation)
+                    tokens.append(token)
                 }
             }
         }
-        return DemoChunk(month: month, invitations: invitations, responses: responses)
+        return DemoChunk(month: month, invitations: invitations, responses: responses, tokens: tokens)
     }
 
     private func invitation(
         _ rng: inout SeededGenerator, _ unit: ServiceUnit, _ locale: String, issuedAt: Date, lifetime: TimeInterval, usedAt: Date?
-    ) -> Invitation {
-        Invitation(
-            tokenHash: InvitationToken.generate(using: &rng).hash, unit: unit, locale: locale, questionnaire: questionnaire.key,
+    ) -> (Invitation, InvitationToken) {
+        let token = InvitationToken.generate(using: &rng)
+        let invitation = Invitation(
+            tokenHash: token.hash, unit: unit, locale: locale, questionnaire: questionnaire.key,
             questionnaireVersion: questionnaire.version, issuedAt: issuedAt, expiresAt: issuedAt.addingTimeInterval(lifetime),
             usedAt: usedAt)
+        return (invitation, token)
     }
 }

@@ -99,7 +99,8 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies, lim
             configuration: dependencies.configuration, store: dependencies.survey, templates: dependencies.templates, limiter: limiter,
             metrics: dependencies.metrics)
             .routes)
-    let issuer = InvitationIssuer(configuration: dependencies.configuration, store: dependencies.survey, baseURL: settings.baseURL)
+    var issuer = InvitationIssuer(configuration: dependencies.configuration, store: dependencies.survey, baseURL: settings.baseURL)
+    issuer.timeZone = dependencies.timeZone
     router.addRoutes(InvitationsController(issuer: issuer, keys: dependencies.keys, metrics: dependencies.metrics).routes)
     router.addRoutes(OperationsController(store: dependencies.operations, keys: dependencies.keys, configuration: dependencies.configuration).routes)
     let engine = AnalysisEngine(configuration: dependencies.configuration, timeZone: dependencies.timeZone)

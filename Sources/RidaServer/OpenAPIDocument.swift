@@ -633,7 +633,7 @@ components:
         reference:
           type: [string, "null"]
           minLength: 1
-          description: The case system's reference of the completed service (1 to 200 characters; only with a count of 1).
+          description: The case system's reference of the completed service (1 to 200 characters; only with a count of 1). Stored only keyed with the server secret; never issued twice.
     IssuedInvitations:
       type: object
       additionalProperties: false
@@ -657,6 +657,7 @@ components:
               expiresAt:
                 type: string
                 format: date-time
+                description: The end of the organisation's day on which the lifetime ends (an open invitation's times are kept to the day).
     PeriodKind:
       type: string
       enum: [week, month, quarter, hijri-month]

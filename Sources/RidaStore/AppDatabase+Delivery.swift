@@ -7,29 +7,36 @@ extension AppDatabase: SurveyStore {
     public func issue(_ invitations: [NewInvitation], progress: (@Sendable (Int) -> Void)?) async throws {
         try await writer.write { db in
             let index = try DimensionIndex(db)
-            let references = invitations.enumerated().compactMap { item in item.element.referenceHash.map { (item.offset, $0) } }
+            let references = invitations.enumerated().compactMap { item in item.element.referenceHash.map { (item.offset, self.key($0)) } }
             var duplicates: [Int] = []
             var seen = Set<Data>()
-            for (position, hash) in references {
-                let known = try Bool.fetchOne(db, sql: "SELECT 1 FROM invitation WHERE reference_hash = ?", arguments: [hash]) ?? false
-                if known || !seen.insert(hash).inserted { duplicates.append(position) }
+            for (position, key) in references {
+                // A reference is never issued twice: neither while its invitation is open nor once it is spent.
+                let known = try SpentInvitations.referenceKnown(db, key)
+                if known || !seen.insert(key).inserted { duplicates.append(position) }
             }
             guard duplicates.isEmpty else { throw IssueError.duplicateReferences(duplicates) }
             try Self.insert(
-                invitations.map(\.invitation), db, index, timeZone: self.settings.timeZone, referenceHashes: invitations.map(\.referenceHash),
-                progress: progress)
+                invitations.map(\.invitation), db, index, timeZone: self.settings.timeZone, secret: self.secret, now: nil,
+                referenceHashes: invitations.map(\.referenceHash), progress: progress)
         }
     }
 
     public func revoke(tokenHash: Data, at date: Date) async throws -> RevocationOutcome {
-        try await writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT used_at, revoked_at FROM invitation WHERE token_hash = ?", arguments: [tokenHash])
-            else { return .notFound }
+        let tokenKey = key(tokenHash)
+        return try await writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT revoked_at FROM invitation WHERE token_hash = ?", arguments: [tokenKey]) else {
+                switch try SpentInvitations.state(db, tokenKey: tokenKey) {
+                case .used: return .alreadyUsed
+                case .revoked: return .alreadyRevoked
+                case .expired: return .expired
+                case nil: return .notFound
+                }
+            }
             if row["revoked_at"] as Int64? != nil { return .alreadyRevoked }
-            if row["used_at"] as Int64? != nil { return .alreadyUsed }
             try db.execute(
-                sql: "UPDATE invitation SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL AND used_at IS NULL",
-                arguments: [Timestamp.seconds(date), tokenHash])
+                sql: "UPDATE invitation SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+                arguments: [Timestamp.seconds(date), tokenKey])
             // Revocation, key creation and key revocation are done on the command line.
             try Self.appendAudit(db, AuditEntry(at: date, actor: Actor.commandLine.name, action: "invitation.revoked"))
             return .revoked
@@ -37,30 +44,45 @@ extension AppDatabase: SurveyStore {
     }
 
     public func invitation(tokenHash: Data, at date: Date) async throws -> InvitationDetails? {
-        try await read { db in try self.invitation(db, tokenHash: tokenHash, at: date) }
+        let tokenKey = key(tokenHash)
+        return try await read { db in try self.invitation(db, tokenKey: tokenKey, at: date) }
     }
 
-    /// The invitation with this token hash, with its pinned questionnaire and where it stands.
-    func invitation(_ db: Database, tokenHash: Data, at date: Date) throws -> InvitationDetails? {
+    /// The invitation whose keyed token hash is `tokenKey`, with its pinned questionnaire and
+    /// where it stands. A spent invitation has no unit, locale or questionnaire left: it is
+    /// described by its state and the newest questionnaire version (whose languages the page offers).
+    func invitation(_ db: Database, tokenKey: Data, at date: Date) throws -> InvitationDetails? {
         let row = try Row.fetchOne(
             db.cachedStatement(
                 sql: """
                     SELECT department.code AS department, channel.code AS channel, segment.code AS segment,
                         service.code AS service, invitation.locale, invitation.questionnaire_version_id,
-                        invitation.expires_at, invitation.used_at, invitation.revoked_at
+                        invitation.expires_at, invitation.revoked_at
                     FROM invitation
                     JOIN department ON department.id = invitation.department_id
                     JOIN channel ON channel.id = invitation.channel_id
                     LEFT JOIN segment ON segment.id = invitation.segment_id
                     LEFT JOIN service ON service.id = invitation.service_id
                     WHERE invitation.token_hash = ?
-                    """), arguments: [tokenHash])
-        guard let row else { return nil }
+                    """), arguments: [tokenKey])
+        guard let row else {
+            guard let spent = try SpentInvitations.state(db, tokenKey: tokenKey) else { return nil }
+            guard
+                let newest = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT id FROM questionnaire_version ORDER BY created_at DESC, id DESC LIMIT 1"))
+            else { return nil }
+            let state: InvitationState =
+                switch spent {
+                case .used: .used
+                case .expired: .expired
+                case .revoked: .revoked
+                }
+            return InvitationDetails(unit: nil, locale: "", questionnaire: try questionnaire(db, id: newest), state: state, expiresAt: .distantPast)
+        }
         // By column position, in the order selected above.
         let expiresAt: Int64 = row[6]
         let state: InvitationState =
-            if row[7] as Int64? != nil { .used }
-            else if row[8] as Int64? != nil { .revoked }
+            if row[7] as Int64? != nil { .revoked }
             else if expiresAt <= Timestamp.seconds(date) { .expired }
             else { .open }
         return InvitationDetails(
@@ -92,11 +114,13 @@ extension AppDatabase: SurveyStore {
     public func submit(tokenHash: Data, _ request: SubmissionRequest, at date: Date) async throws -> SubmissionOutcome {
         let now = Timestamp.seconds(date)
         let day = CalendarDay(date, in: settings.timeZone)
+        let tokenKey = key(tokenHash)
+        let erasureKey = request.erasureKey.map(key)
         // Looking the invitation up on a reader first, beside the writer, measured slower: the
         // extra hop spreads submissions out, so fewer of them share each commit.
         return try await submissions.run { db, cells in
-            guard let details = try self.invitation(db, tokenHash: tokenHash, at: date) else { return .notFound }
-            guard details.state == .open else { return .closed(details) }
+            guard let details = try self.invitation(db, tokenKey: tokenKey, at: date) else { return .notFound }
+            guard details.state == .open, let unit = details.unit else { return .closed(details) }
             let submission: ValidatedSubmission
             switch request.validate(details) {
             case .failure(let errors): return .invalid(details, errors)
@@ -104,24 +128,28 @@ extension AppDatabase: SurveyStore {
             }
             let locale = request.language(details)
             let reasons = submission.contact == nil ? [] : CasePolicy.reasons(submission.answers, in: details.questionnaire)
-            // The guard: only an unused, unrevoked, unexpired invitation changes, and exactly once.
+            // The guard: only an unrevoked, unexpired invitation is claimed, and exactly once. The
+            // claim deletes its row, so nothing of it (unit, times, position) outlives the answer;
+            // only the keyed token hash stays, spent.
             let claimed = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        UPDATE invitation SET used_at = ?
-                        WHERE token_hash = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?
-                        RETURNING department_id, channel_id, segment_id, service_id, questionnaire_version_id, issued_at
-                        """), arguments: [now, tokenHash, now])
+                        DELETE FROM invitation
+                        WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?
+                        RETURNING department_id, channel_id, segment_id, service_id, questionnaire_version_id, issued_at, reference_hash
+                        """), arguments: [tokenKey, now])
             guard let claimed, db.changesCount == 1 else {
                 // Unreachable while this transaction holds the writer; kept as the last guard.
                 var closed = details
                 closed.state = .used
                 return .closed(closed)
             }
-            let followUp = try Self.insertResponse(db, submission, claimed: claimed, day: day.description, locale: locale, erasureKey: request.erasureKey)
+            try db.cachedStatement(sql: "INSERT INTO spent_invitation (token_hash, state, reference_hash) VALUES (?, 'used', ?)")
+                .execute(arguments: [tokenKey, claimed[6] as DatabaseValue])
+            let followUp = try Self.insertResponse(db, submission, claimed: claimed, day: day.description, locale: locale, erasureKey: erasureKey)
             if let followUp, !reasons.isEmpty {
                 try Self.openCase(
-                    db, followUpID: followUp.id, reasons: reasons, unit: details.unit, locale: locale, scores: followUp.scores,
+                    db, followUpID: followUp.id, reasons: reasons, unit: unit, locale: locale, scores: followUp.scores,
                     policy: self.settings.casePolicy, at: date)
             }
             // The claimed row, by column position (see the RETURNING clause above).
@@ -180,19 +208,21 @@ extension AppDatabase: SurveyStore {
             for answer in submission.answers {
                 if case .value(let value) = answer.value { scores[answer.item] = String(value) } else { scores[answer.item] = "na" }
             }
+            // A random row id (63 bits; a taken one fails this submission alone, which the
+            // beneficiary may send again): follow-up requests keep no order of arrival.
+            let followUpID = SpentInvitations.randomRowID(using: &generator)
+            let head: [DatabaseValue] = [followUpID.databaseValue, day.databaseValue]
+            let tail: [DatabaseValue] = [
+                locale.databaseValue, Self.json(scores).databaseValue, contact.phone.databaseValue, contact.email.databaseValue,
+                erasureKey.databaseValue,
+            ]
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO follow_up (day, department_id, channel_id, segment_id, service_id, locale, scores, phone, email, erasure_key)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO follow_up (id, day, department_id, channel_id, segment_id, service_id, locale, scores, phone, email, erasure_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
-            ).execute(
-                arguments: StatementArguments(
-                    [day.databaseValue] + dimensions
-                        + [
-                            locale.databaseValue, Self.json(scores).databaseValue, contact.phone.databaseValue, contact.email.databaseValue,
-                            erasureKey.databaseValue,
-                        ]))
-            return (db.lastInsertedRowID, scores)
+            ).execute(arguments: StatementArguments(head + dimensions + tail))
+            return (followUpID, scores)
         }
         return nil
     }

@@ -28,7 +28,10 @@ extension AppDatabase: OperationsStore {
         policy: CasePolicy, at date: Date
     ) throws {
         let id = randomIdentifier()
-        let now = Timestamp.seconds(date)
+        // To the hour: to the second, the case's times would be those of the answer itself. The
+        // due time keeps its meaning (at most an hour earlier than promised, never later).
+        let seconds = Timestamp.seconds(date)
+        let now = seconds - seconds % 3600
         let due = now + Int64(policy.dueWithinHours) * 3600
         try db.cachedStatement(
             sql: """
@@ -42,7 +45,7 @@ extension AppDatabase: OperationsStore {
         ]
         if let segment = unit.segment { body["segment"] = segment }
         if let service = unit.service { body["service"] = service }
-        try enqueueEvent(db, kind: "case.opened", payload: ["case": body], at: date)
+        try enqueueEvent(db, kind: "case.opened", payload: ["case": body], at: Date(timeIntervalSince1970: TimeInterval(now)))
     }
 
     /// Puts an event in the outbox, in the caller's transaction: it is sent only if that commits.
@@ -204,10 +207,12 @@ extension AppDatabase: OperationsStore {
     }
 
     public func markDelivered(_ id: String, at date: Date) async throws {
+        // To the hour: a case's event is delivered within seconds of the answer that opened it.
+        let seconds = Timestamp.seconds(date)
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE webhook_event SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ? AND delivered_at IS NULL",
-                arguments: [Timestamp.seconds(date), id])
+                arguments: [seconds - seconds % 3600, id])
         }
     }
 
@@ -223,17 +228,21 @@ extension AppDatabase: OperationsStore {
 
     public func invitationStatistics(at date: Date) async throws -> InvitationStatistics {
         try await read { db in
-            let row = try Row.fetchOne(
+            let open = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT count(*) AS issued, count(used_at) AS answered,
-                        sum(used_at IS NULL AND revoked_at IS NULL AND expires_at > ?) AS open,
-                        sum(used_at IS NULL AND revoked_at IS NULL AND expires_at <= ?) AS expired,
-                        sum(used_at IS NULL AND revoked_at IS NOT NULL) AS revoked
+                    SELECT count(*) AS rows,
+                        sum(revoked_at IS NULL AND expires_at > ?) AS open,
+                        sum(revoked_at IS NULL AND expires_at <= ?) AS expired,
+                        sum(revoked_at IS NOT NULL) AS revoked
                     FROM invitation
                     """, arguments: [Timestamp.seconds(date), Timestamp.seconds(date)])!
+            var spent: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, count(*) FROM spent_invitation GROUP BY state") { spent[row[0]] = row[1] }
+            let rows: Int = open["rows"]
             return InvitationStatistics(
-                issued: row["issued"], answered: row["answered"], open: row["open"] ?? 0, expired: row["expired"] ?? 0, revoked: row["revoked"] ?? 0)
+                issued: rows + spent.values.reduce(0, +), answered: spent["used"] ?? 0, open: open["open"] ?? 0,
+                expired: (open["expired"] ?? 0) + (spent["expired"] ?? 0), revoked: (open["revoked"] ?? 0) + (spent["revoked"] ?? 0))
         }
     }
 
@@ -243,11 +252,12 @@ extension AppDatabase: OperationsStore {
         let cutoff = CalendarDay(date.addingTimeInterval(-Double(retentionDays) * 86_400), in: settings.timeZone).description
         let cutoffSeconds = Timestamp.seconds(date) - Int64(retentionDays) * 86_400
         let summary = try await writer.writeWithoutTransaction { db -> PurgeSummary in
-            // Overwrite deleted content with zeros, so it is gone from the file, not just unlinked.
-            try db.execute(sql: "PRAGMA secure_delete = ON")
-            defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+            // Every connection overwrites deleted content with zeros (`secure_delete`), so it is
+            // gone from the file, not just unlinked.
             var summary = PurgeSummary()
             try db.inTransaction {
+                // Invitations past their expiry keep nothing but their spent token hash.
+                let expired = try SpentInvitations.expire(db, now: Timestamp.seconds(date))
                 try db.execute(
                     sql: "DELETE FROM response_text WHERE response_id IN (SELECT id FROM response WHERE day < ?)", arguments: [cutoff])
                 let texts = db.changesCount
@@ -256,12 +266,12 @@ extension AppDatabase: OperationsStore {
                 try db.execute(sql: "DELETE FROM webhook_event WHERE created_at < ? AND delivered_at IS NOT NULL", arguments: [cutoffSeconds])
                 let events = db.changesCount
                 try db.execute(sql: "DELETE FROM admin_session WHERE expires_at < ?", arguments: [Timestamp.seconds(date)])
-                summary = PurgeSummary(texts: texts, contacts: contacts, events: events)
+                summary = PurgeSummary(texts: texts, contacts: contacts, events: events, expiredInvitations: expired)
                 try Self.appendAudit(
                     db,
                     AuditEntry(
                         at: date, actor: actor.name, action: "retention.purged", subject: "before \(cutoff)",
-                        detail: "texts \(texts), contacts \(contacts), events \(events)"))
+                        detail: "texts \(texts), contacts \(contacts), events \(events), expired invitations \(expired)"))
                 return .commit
             }
             // The old pages may still sit in the log: copy it back and truncate it.
@@ -284,26 +294,33 @@ extension AppDatabase: OperationsStore {
     }
 
     public func erase(token: InvitationToken, at date: Date, by actor: Actor) async throws -> ErasureSummary {
-        try await writer.writeWithoutTransaction { db -> ErasureSummary in
-            try db.execute(sql: "PRAGMA secure_delete = ON")
-            defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+        let tokenKey = key(token.hash)
+        let erasureKey = key(token.erasureKey)
+        return try await writer.writeWithoutTransaction { db -> ErasureSummary in
             var summary = ErasureSummary(invitationFound: false)
             try db.inTransaction {
-                guard
-                    let row = try Row.fetchOne(
-                        db, sql: "SELECT id, used_at, revoked_at, reference_hash FROM invitation WHERE token_hash = ?", arguments: [token.hash])
-                else { return .commit }
-                summary = ErasureSummary(invitationFound: true, responseSubmitted: row["used_at"] as Int64? != nil)
-                let id: Int64 = row["id"]
-                if row["used_at"] as Int64? == nil, row["revoked_at"] as Int64? == nil {
-                    try db.execute(sql: "UPDATE invitation SET revoked_at = ? WHERE id = ?", arguments: [Timestamp.seconds(date), id])
-                    summary.invitationRevoked = true
+                if let row = try Row.fetchOne(db, sql: "SELECT revoked_at, reference_hash FROM invitation WHERE token_hash = ?", arguments: [tokenKey]) {
+                    summary = ErasureSummary(invitationFound: true)
+                    if row["revoked_at"] as Int64? == nil {
+                        try db.execute(sql: "UPDATE invitation SET revoked_at = ? WHERE token_hash = ?", arguments: [Timestamp.seconds(date), tokenKey])
+                        summary.invitationRevoked = true
+                    }
+                    if row["reference_hash"] as Data? != nil {
+                        try db.execute(sql: "UPDATE invitation SET reference_hash = NULL WHERE token_hash = ?", arguments: [tokenKey])
+                        summary.referenceRemoved = true
+                    }
+                } else if let row = try Row.fetchOne(
+                    db, sql: "SELECT state, reference_hash FROM spent_invitation WHERE token_hash = ?", arguments: [tokenKey])
+                {
+                    summary = ErasureSummary(invitationFound: true, responseSubmitted: row["state"] == SpentInvitations.State.used.rawValue)
+                    if row["reference_hash"] as Data? != nil {
+                        try db.execute(sql: "UPDATE spent_invitation SET reference_hash = NULL WHERE token_hash = ?", arguments: [tokenKey])
+                        summary.referenceRemoved = true
+                    }
+                } else {
+                    return .commit
                 }
-                if row["reference_hash"] as Data? != nil {
-                    try db.execute(sql: "UPDATE invitation SET reference_hash = NULL WHERE id = ?", arguments: [id])
-                    summary.referenceRemoved = true
-                }
-                try db.execute(sql: "DELETE FROM follow_up WHERE erasure_key = ?", arguments: [token.erasureKey])
+                try db.execute(sql: "DELETE FROM follow_up WHERE erasure_key = ?", arguments: [erasureKey])
                 summary.contactsRemoved = db.changesCount
                 try Self.appendAudit(
                     db,

@@ -10,8 +10,8 @@ extension AppDatabase: StoreStatusReader {
     public func counts() async throws -> StoreCounts {
         try await read { db in
             StoreCounts(
-                invitations: try Int.fetchOne(db, sql: "SELECT count(*) FROM invitation") ?? 0,
-                usedInvitations: try Int.fetchOne(db, sql: "SELECT count(*) FROM invitation WHERE used_at IS NOT NULL") ?? 0,
+                invitations: try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM invitation) + (SELECT count(*) FROM spent_invitation)") ?? 0,
+                usedInvitations: try Int.fetchOne(db, sql: "SELECT count(*) FROM spent_invitation WHERE state = 'used'") ?? 0,
                 responses: try Int.fetchOne(db, sql: "SELECT count(*) FROM response") ?? 0,
                 answers: try Int.fetchOne(db, sql: "SELECT count(*) FROM response, json_each(response.answers)") ?? 0,
                 texts: try Int.fetchOne(db, sql: "SELECT count(*) FROM response_text") ?? 0)
@@ -19,23 +19,20 @@ extension AppDatabase: StoreStatusReader {
     }
 
     public func monthlyVolumes() async throws -> [MonthlyVolume] {
-        // Invitation times are UTC; shift them into the organisation's time zone before taking
-        // the month. Offsets are taken per row's own instant would need a zone database in SQL,
-        // so the zone's standard offset is used (exact for zones without daylight saving,
-        // such as Asia/Riyadh).
-        let offset = settings.timeZone.secondsFromGMT()
-        return try await read { db in
+        // From the invitation cells (by the day of issue in the organisation's time zone): an
+        // answered invitation keeps no row with its unit.
+        try await read { db in
             var volumes: [String: MonthlyVolume] = [:]
             let invitationRows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT strftime('%Y-%m', issued_at + ?, 'unixepoch') AS month, department.code, channel.code,
-                        count(*), count(used_at)
-                    FROM invitation
-                    JOIN department ON department.id = invitation.department_id
-                    JOIN channel ON channel.id = invitation.channel_id
+                    SELECT strftime('%Y-%m', cell.day * 86400, 'unixepoch') AS month, department.code, channel.code,
+                        sum(cell.issued), sum(cell.answered)
+                    FROM invitation_cell_dc AS cell
+                    JOIN department ON department.id = cell.department_id
+                    JOIN channel ON channel.id = cell.channel_id
                     GROUP BY 1, 2, 3
-                    """, arguments: [offset])
+                    """)
             for row in invitationRows {
                 let key = "\(row[0] as String)|\(row[1] as String)|\(row[2] as String)"
                 volumes[key] = MonthlyVolume(month: row[0], department: row[1], channel: row[2], issued: row[3], answered: row[4], responses: 0)

@@ -73,14 +73,18 @@ extension AppDatabase: SurveyBulkWriter {
     public func insert(invitations: [Invitation], responses: [SurveyResponse]) async throws {
         try await writer.write { db in
             let index = try DimensionIndex(db)
-            try Self.insert(invitations, db, index, timeZone: self.settings.timeZone)
+            try Self.insert(invitations, db, index, timeZone: self.settings.timeZone, secret: self.secret, now: Timestamp.seconds(Date()))
             try Self.insert(responses, db, index)
         }
     }
 
+    /// Stores invitations in the shape a live server leaves them: an open one as a row with its
+    /// unit; an answered or expired one (synthetic data, imports of history) only as the keyed
+    /// hash of its token in the spent table. Token and reference hashes are keyed with `secret`.
+    /// `now` decides which are past their expiry (nil: none, as for invitations being issued).
     static func insert(
-        _ invitations: [Invitation], _ db: Database, _ index: DimensionIndex, timeZone: TimeZone, referenceHashes: [Data?]? = nil,
-        progress: ((Int) -> Void)? = nil
+        _ invitations: [Invitation], _ db: Database, _ index: DimensionIndex, timeZone: TimeZone, secret: ServerSecret, now: Int64?,
+        referenceHashes: [Data?]? = nil, progress: ((Int) -> Void)? = nil
     ) throws {
         guard !invitations.isEmpty else { return }
         var cells = CellAccumulator()
@@ -88,29 +92,47 @@ extension AppDatabase: SurveyBulkWriter {
             db,
             sql: """
                 INSERT INTO invitation (token_hash, department_id, channel_id, segment_id, service_id, locale,
-                    questionnaire_version_id, issued_at, expires_at, used_at, revoked_at, reference_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    questionnaire_version_id, issued_at, expires_at, revoked_at, reference_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
-        // In token-hash order, so the unique index is filled page by page.
+        var spent = try BulkStatement(db, sql: "INSERT INTO spent_invitation (token_hash, state, reference_hash) VALUES (?, ?, ?)")
+        // In keyed-hash order, so the unique index and the spent table are filled page by page.
         let keyed = invitations.enumerated().map { position, invitation in
-            (key: invitation.tokenHash.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, position: position, invitation: invitation)
+            let tokenKey = secret.key(invitation.tokenHash)
+            return (
+                tokenKey: tokenKey, order: tokenKey.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }, position: position,
+                invitation: invitation
+            )
         }
-        for (written, (_, position, invitation)) in keyed.sorted(by: { $0.key < $1.key }).enumerated() {
+        for (written, entry) in keyed.sorted(by: { $0.order < $1.order }).enumerated() {
             if let progress, written % 1000 == 0 { progress(written) }
+            let invitation = entry.invitation
             let (department, channel, segment, service) = try index.resolve(invitation.unit)
-            statement.bind([UInt8](invitation.tokenHash))
-            statement.bind(department)
-            statement.bind(channel)
-            statement.bind(segment)
-            statement.bind(service)
-            statement.bind(invitation.locale)
-            statement.bind(try index.questionnaire(invitation.questionnaire, invitation.questionnaireVersion))
-            statement.bind(Timestamp.seconds(invitation.issuedAt))
-            statement.bind(Timestamp.seconds(invitation.expiresAt))
-            statement.bind(invitation.usedAt.map(Timestamp.seconds))
-            statement.bind(invitation.revokedAt.map(Timestamp.seconds))
-            if let hash = referenceHashes?[position] { statement.bind([UInt8](hash)) } else { statement.bindNull() }
-            try statement.step()
+            let referenceKey = (referenceHashes?[entry.position] ?? invitation.referenceHash).map(secret.key)
+            let expiresAt = Timestamp.seconds(invitation.expiresAt)
+            let state: SpentInvitations.State? =
+                if invitation.usedAt != nil { .used }
+                else if let now, expiresAt <= now { invitation.revokedAt == nil ? .expired : .revoked }
+                else { nil }
+            if let state {
+                spent.bind([UInt8](entry.tokenKey))
+                spent.bind(state.rawValue)
+                if let referenceKey { spent.bind([UInt8](referenceKey)) } else { spent.bindNull() }
+                try spent.step()
+            } else {
+                statement.bind([UInt8](entry.tokenKey))
+                statement.bind(department)
+                statement.bind(channel)
+                statement.bind(segment)
+                statement.bind(service)
+                statement.bind(invitation.locale)
+                statement.bind(try index.questionnaire(invitation.questionnaire, invitation.questionnaireVersion))
+                statement.bind(Timestamp.seconds(InvitationTimes.startOfDay(invitation.issuedAt, in: timeZone)))
+                statement.bind(Timestamp.seconds(InvitationTimes.endOfDay(invitation.expiresAt, in: timeZone)))
+                statement.bind(invitation.revokedAt.map(Timestamp.seconds))
+                if let referenceKey { statement.bind([UInt8](referenceKey)) } else { statement.bindNull() }
+                try statement.step()
+            }
             cells.addInvitations(
                 CellAccumulator.InvitationKey(
                     day: CellAccumulator.day(Timestamp.seconds(invitation.issuedAt), timeZone), department: department, channel: channel,

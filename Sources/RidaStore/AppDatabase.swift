@@ -28,14 +28,17 @@ public struct DatabaseSettings: Sendable, Hashable {
     public var writerCacheMegabytes: Int
     /// Which contact requests become follow-up cases, and when they are due.
     public var casePolicy: CasePolicy
+    /// The key file of the server secret; nil: `<database>.key` (see `SecretFile`).
+    public var secretFile: String?
 
     public static let organisationTimeZone = TimeZone(identifier: "Asia/Riyadh")!
 
     public init(
         synchronous: Synchronous = .full, busyTimeout: TimeInterval = 5, timeZone: TimeZone = organisationTimeZone,
-        writerCacheMegabytes: Int = 64, casePolicy: CasePolicy = CasePolicy()
+        writerCacheMegabytes: Int = 64, casePolicy: CasePolicy = CasePolicy(), secretFile: String? = nil
     ) {
         self.casePolicy = casePolicy
+        self.secretFile = secretFile
         self.synchronous = synchronous
         self.busyTimeout = busyTimeout
         self.timeZone = timeZone
@@ -57,12 +60,20 @@ public final class AppDatabase: Sendable {
     let submissions: GroupCommit<SubmissionOutcome, CellAccumulator>
     /// The writer's busy handler, when it is this store's own (databases opened from a path).
     let busyWaits: BusyWaits?
+    /// Keys every stored digest of a token, reference or erasure key (never stored in the database).
+    let secret: ServerSecret
+    /// Whether opening the database created the key file.
+    public let createdSecret: Bool
 
     /// Times the writer found the database locked by another connection and waited to retry.
     public var busyRetries: Int { busyWaits?.retries ?? 0 }
 
     /// Opens (creating if needed) the database at `path`, migrates it, and checks its settings.
+    /// The server secret is read from its key file, which is created if there is none.
     public convenience init(path: String, settings: DatabaseSettings = DatabaseSettings()) throws {
+        let keyPath = settings.secretFile ?? SecretFile.defaultPath(forDatabase: path)
+        let (secret, created) = try SecretFile.loadOrCreate(
+            at: keyPath, mayCreate: FileManager.default.fileExists(atPath: keyPath) || (try SecretFile.mayCreate(forDatabase: path)))
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         // The writer waits for locks like SQLite's own busy timeout does, and counts each retry.
@@ -72,6 +83,9 @@ public final class AppDatabase: Sendable {
         let synchronous = settings.synchronous
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.pragmaValue)")
+            // Deleted rows (spent invitations, purged texts) are overwritten, not left in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            db.add(function: AppDatabase.keyFunction(secret))
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         // Opening a pool in WAL mode sets the writer to NORMAL after `prepareDatabase` has run;
@@ -81,17 +95,35 @@ public final class AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.pragmaValue)")
             try db.execute(sql: "PRAGMA cache_size = -\(cacheKilobytes)")
         }
-        try self.init(writer: pool, settings: settings, busyWaits: busyWaits, checkpointer: Checkpointer(path: path))
+        try self.init(
+            writer: pool, settings: settings, secret: secret, createdSecret: created, busyWaits: busyWaits, checkpointer: Checkpointer(path: path))
     }
 
-    init(writer: any DatabaseWriter, settings: DatabaseSettings, busyWaits: BusyWaits? = nil, checkpointer: Checkpointer? = nil) throws {
+    init(
+        writer: any DatabaseWriter, settings: DatabaseSettings, secret: ServerSecret, createdSecret: Bool = false, busyWaits: BusyWaits? = nil,
+        checkpointer: Checkpointer? = nil
+    ) throws {
         self.writer = writer
         self.settings = settings
+        self.secret = secret
+        self.createdSecret = createdSecret
         self.busyWaits = busyWaits
         self.submissions = GroupCommit(writer: writer, checkpointer: checkpointer)
         try migrate()
         try verifySettings()
     }
+
+    /// `rida_key(digest)`: the digest keyed with the server secret (NULL stays NULL), for the
+    /// migration that rekeys digests stored before the secret existed.
+    static func keyFunction(_ secret: ServerSecret) -> DatabaseFunction {
+        DatabaseFunction("rida_key", argumentCount: 1, pure: true) { values in
+            guard let digest = Data.fromDatabaseValue(values[0]) else { return nil }
+            return secret.key(digest)
+        }
+    }
+
+    /// A stored digest: `digest` keyed with the server secret.
+    func key(_ digest: Data) -> Data { secret.key(digest) }
 
     private func migrate() throws {
         let migrator = Migrations.migrator(timeZone: settings.timeZone)
@@ -178,6 +210,11 @@ public final class AppDatabase: Sendable {
                 throw StoreError.pragmaMismatch(
                     name: "synchronous", expected: "\(settings.synchronous.pragmaValue)", actual: "\(actual.synchronous)")
             }
+        }
+        // Deleted rows must not linger in free pages (spent invitations, purged texts).
+        for secureDelete in [try writer.write { try Int.fetchOne($0, sql: "PRAGMA secure_delete") }, try writer.read { try Int.fetchOne($0, sql: "PRAGMA secure_delete") }]
+        where secureDelete != 1 {
+            throw StoreError.pragmaMismatch(name: "secure_delete", expected: "1", actual: "\(secureDelete.map(String.init) ?? "?")")
         }
     }
 }

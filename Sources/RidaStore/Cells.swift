@@ -224,7 +224,8 @@ struct CellAccumulator: BatchEffects {
         }
     }
 
-    /// Every cell, computed from the raw responses, answers and invitations.
+    /// Every response cell, computed from the raw responses and answers (and, on a database from
+    /// before schema version 6, the invitation cells from the invitations).
     static func recompute(_ db: Database, timeZone: TimeZone) throws -> CellAccumulator {
         var cells = CellAccumulator()
         let responseRows = try Row.fetchCursor(
@@ -273,6 +274,10 @@ struct CellAccumulator: BatchEffects {
             }
             cells.responses[key] = totals
         }
+        // Since schema version 6 an answered invitation leaves no row that could be counted by its
+        // unit (see `SpentInvitations`); the invitation cells were computed here only by the
+        // cells' own migration (version 3), from databases that still kept `used_at`.
+        guard try db.columns(in: "invitation").contains(where: { $0.name == "used_at" }) else { return cells }
         let invitationRows = try Row.fetchCursor(
             db,
             sql: """

@@ -17,6 +17,9 @@ enum Migrations {
         migrator.registerMigration("v4.operations", migrate: OperationsTables.create)
         migrator.registerMigration("v5.answers-in-response", migrate: moveAnswersIntoResponses)
         migrator.registerMigration(maskedCommentsMigration, migrate: maskStoredComments)
+        migrator.registerMigration("v7.unlinkable-invitations") { db in
+            try SpentInvitations.migrate(db, now: Timestamp.seconds(Date()), timeZone: timeZone)
+        }
         return migrator
     }
 
@@ -85,8 +88,9 @@ enum Migrations {
     /// place. secure_delete overwrites what the update frees; the database then truncates its
     /// log (see `AppDatabase.migrate`), so the typed details are in neither file.
     private static func maskStoredComments(_ db: Database) throws {
+        // Every connection already runs with secure_delete on (see `AppDatabase`); said again
+        // here, as this migration relies on it.
         try db.execute(sql: "PRAGMA secure_delete = ON")
-        defer { try? db.execute(sql: "PRAGMA secure_delete = OFF") }
         var changed: [(response: Int64, item: String, body: String)] = []
         let rows = try Row.fetchCursor(db, sql: "SELECT response_id, item, body FROM response_text")
         while let row = try rows.next() {

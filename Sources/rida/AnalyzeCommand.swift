@@ -63,7 +63,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "check", abstract: "Recompute every cell from the raw responses and invitations and compare: exit 1 on any difference.")
+            commandName: "check", abstract: "Recompute every response cell from the raw responses, check the invitation cells against the invitations left: exit 1 on any difference.")
 
         @OptionGroup var database: DatabaseOptions
         @OptionGroup var seeds: SeedOptions
@@ -75,7 +75,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
                 for difference in check.differences { printError(difference) }
                 throw CLIError("the cells differ from the raw responses (\(check.differences.count) difference(s) shown)")
             }
-            say("Cells exact: \(check.responseCells) response cells and \(check.invitationCells) invitation cells match the raw rows.")
+            say(
+                "Cells exact: \(check.responseCells) response cells match the raw rows; \(check.invitationCells) invitation cells agree with the "
+                    + "invitations left (an answered or expired invitation keeps no unit, so per unit only issued − answered ≥ still open is checked; "
+                    + "in total issued = open + spent, answered = used).")
         }
     }
 }

@@ -26,6 +26,11 @@ struct ConfigCommand: AsyncParsableCommand {
                       \(configuration.languages.count) languages, \(configuration.channels.count) channels, \
                     \(configuration.segments.count) segments, \(configuration.departments.count) departments, \(services) services
                       questionnaires: \(questionnaires.joined(separator: ", "))
+                    Residual risk (unlinkability): a response keeps its day and unit (department, channel, segment, service, language), \
+                    and the invitation cells count issued and answered per day of issue and unit. Whoever issues the invitations \
+                    (the case system, which knows which reference got which link, when, in which unit) can single out a response \
+                    when it is the only one that unit received in the invitation's lifetime: units that receive fewer than 5 \
+                    invitations a day can be re-identified by whoever issues them. Measure it with Benchmarks/linkage.py.
                     """)
             } catch {
                 for issue in error.issues { printError(issue.description) }

@@ -30,6 +30,13 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("end-month"), help: ArgumentHelp("Last month of data, YYYY-MM (default: the current month).", valueName: "YYYY-MM"))
     var endMonth: String?
 
+    @Option(
+        name: .customLong("case-log"),
+        help: ArgumentHelp(
+            "Also write what the issuing case system would know, as CSV (reference, token, issuedAt, expiresAt, department, channel, segment, service): for linkage tests only.",
+            valueName: "file"))
+    var caseLog: String?
+
     func validate() throws {
         guard responses >= 0 else { throw ValidationError("--responses cannot be negative") }
         guard (1...240).contains(months) else { throw ValidationError("--months must be between 1 and 240") }
@@ -51,7 +58,9 @@ struct DemoCommand: AsyncParsableCommand {
             lastDay: CalendarDay(Date(), in: store.settings.timeZone))
         let started = Date()
         let generator = try DemoGenerator(configuration: configuration, options: options)
-        try await writeDemo(generator, into: store)
+        let log = try caseLog.map(CaseLogWriter.init(path:))
+        try await writeDemo(generator, into: store, caseLog: log)
+        try log?.close()
         let seconds = Date().timeIntervalSince(started)
         try await printSummary(store, generator: generator, seconds: seconds)
     }
@@ -81,11 +90,12 @@ struct MonthOption {
 
 /// Generates and writes month by month, with a progress bar; the next month is generated while
 /// the previous one is written.
-func writeDemo(_ generator: DemoGenerator, into store: AppDatabase) async throws {
+func writeDemo(_ generator: DemoGenerator, into store: AppDatabase, caseLog: CaseLogWriter? = nil) async throws {
     let progress = ProgressBar(total: generator.options.responses, label: "Writing demo data")
     var written = 0
     var pending: Task<Void, any Error>?
     try await generator.generate { chunk in
+        try caseLog?.write(chunk)
         try await pending?.value
         pending = Task {
             try await store.insert(invitations: chunk.invitations, responses: chunk.responses)
@@ -132,4 +142,32 @@ extension String {
     func leftPadded(_ width: Int) -> String {
         String(repeating: " ", count: max(0, width - count)) + self
     }
+}
+
+/// The issuing case system's own log of the demo's invitations: which reference got which token,
+/// when, in which unit. Rida never keeps this; `Benchmarks/linkage.py` plays an attacker who has it.
+final class CaseLogWriter {
+    private let handle: FileHandle
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: Data("reference,token,issuedAt,expiresAt,department,channel,segment,service\n".utf8))
+        else { throw CLIError("cannot write \(path)") }
+        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seekToEnd()
+    }
+
+    func write(_ chunk: DemoChunk) throws {
+        var text = ""
+        for (position, invitation) in chunk.invitations.enumerated() {
+            let fields = [
+                chunk.references[position], chunk.tokens[position].value, String(Int64(invitation.issuedAt.timeIntervalSince1970)),
+                String(Int64(invitation.expiresAt.timeIntervalSince1970)), invitation.unit.department, invitation.unit.channel,
+                invitation.unit.segment ?? "", invitation.unit.service ?? "",
+            ]
+            text += fields.joined(separator: ",") + "\n"
+        }
+        try handle.write(contentsOf: Data(text.utf8))
+    }
+
+    func close() throws { try handle.close() }
 }

@@ -58,7 +58,8 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (store, configuration, _) = try await openInitialised(database, seeds)
-            let issuer = InvitationIssuer(configuration: configuration, store: store, baseURL: URL(string: baseURL)!)
+            var issuer = InvitationIssuer(configuration: configuration, store: store, baseURL: URL(string: baseURL)!)
+            issuer.timeZone = store.settings.timeZone
             // The input line of each request, for bulk files.
             var lines: [Int]?
             let requests: [IssueRequest]
@@ -137,6 +138,7 @@ struct IssueCommand: AsyncParsableCommand {
             switch try await store.revoke(tokenHash: parsed.hash, at: Date()) {
             case .revoked: say("Revoked.")
             case .alreadyRevoked: say("Already revoked.")
+            case .expired: say("Already expired: it can no longer be used.")
             case .alreadyUsed: throw CLIError("this invitation has already been answered; its response stays (it cannot be linked to the invitation)")
             case .notFound: throw CLIError("no invitation has this token")
             }

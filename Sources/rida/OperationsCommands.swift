@@ -29,7 +29,7 @@ struct PurgeCommand: AsyncParsableCommand {
             throw CLIError("\(error)")
         }
         let summary = result.database
-        say("Deleted, older than \(retention.days) days: \(summary.texts) free-text answers, \(summary.contacts) contact requests, \(summary.events) delivered webhook events.")
+        say("Deleted, older than \(retention.days) days: \(summary.texts) free-text answers, \(summary.contacts) contact requests, \(summary.events) delivered webhook events; \(summary.expiredInvitations) expired invitations reduced to their spent token hash.")
         say("Deleted content was overwritten and the write-ahead log truncated. Backups taken before now still hold it until they expire.")
         if !result.reports.abandoned.isEmpty {
             say("Removed reports abandoned while being written: \(result.reports.abandoned.joined(separator: ", ")).")
@@ -60,11 +60,18 @@ struct EraseCommand: AsyncParsableCommand {
         let summary = try await store.erase(token: parsed, at: Date(), by: .commandLine)
         guard summary.invitationFound else { throw CLIError("no invitation has this token (it may have been issued elsewhere)") }
         say(summary.contactsRemoved > 0 ? "Removed the contact request (phone, e-mail, scores and follow-up case): \(summary.contactsRemoved)." : "No contact request was found.")
-        if summary.referenceRemoved { say("Removed the hashed external reference from the invitation.") }
+        if summary.referenceRemoved {
+            say("Removed the external reference's keyed hash (HMAC with the server secret): the reference is no longer known, and could be issued again.")
+        }
         if summary.invitationRevoked { say("The invitation had not been answered; it is now revoked and cannot be used.") }
         if summary.responseSubmitted {
-            say("A response was submitted through this invitation. It was stored without any link to the invitation, so it cannot be found and stays only as an anonymous statistic.")
+            say(
+                "A response was submitted through this invitation. When it was answered the invitation's row was deleted (and overwritten): "
+                    + "it keeps only its token's keyed hash marked \"used\", with no unit, no time and no order, and the response keeps no link "
+                    + "to it. The response cannot be found — not by this command, nor by whoever holds the database files without the server "
+                    + "secret — and stays only as an anonymous statistic (its day and unit, its answers, and a count in the per-day cells).")
         }
+        say("Kept: the token's keyed hash and its state, so the link still shows the right page; the audit entry of this erasure (no token, no reference).")
     }
 }
 

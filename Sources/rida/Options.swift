@@ -16,10 +16,28 @@ struct DatabaseOptions: ParsableArguments {
             valueName: "level"))
     var synchronous: DatabaseSettings.Synchronous = .full
 
+    @Option(
+        name: .customLong("secret-file"),
+        help: ArgumentHelp(
+            "Key file of the server secret, created (mode 0600) if missing (default: $RIDA_SECRET_FILE, else the database path + .key). Keep it out of the database's backups, and back it up apart.",
+            valueName: "path"))
+    var secretFile: String?
+
+    /// The key file in use.
+    var secretPath: String {
+        secretFile ?? ProcessInfo.processInfo.environment["RIDA_SECRET_FILE"] ?? SecretFile.defaultPath(forDatabase: db)
+    }
+
     func open(writerCacheMegabytes: Int = 64, casePolicy: CasePolicy = CasePolicy()) throws -> AppDatabase {
         do {
-            return try AppDatabase(
-                path: db, settings: DatabaseSettings(synchronous: synchronous, writerCacheMegabytes: writerCacheMegabytes, casePolicy: casePolicy))
+            let store = try AppDatabase(
+                path: db,
+                settings: DatabaseSettings(
+                    synchronous: synchronous, writerCacheMegabytes: writerCacheMegabytes, casePolicy: casePolicy, secretFile: secretPath))
+            if store.createdSecret {
+                printError("Created the server secret \(secretPath) (mode 0600): back it up apart from the database; see README, Storage.")
+            }
+            return store
         } catch let error as StoreError {
             throw CLIError("cannot open \(db): \(error)")
         }

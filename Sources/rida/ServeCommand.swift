@@ -113,7 +113,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         if demo {
             // A fresh link to try the questionnaire with.
-            let issuer = InvitationIssuer(configuration: configuration, store: store, baseURL: settings.baseURL)
+            var issuer = InvitationIssuer(configuration: configuration, store: store, baseURL: settings.baseURL)
+            issuer.timeZone = store.settings.timeZone
             let link = try await issuer.issue([IssueRequest(department: "beneficiary-services", channel: "web", segment: "umrah")])
             say("Survey link (one use): \(link[0].url.absoluteString)")
         }

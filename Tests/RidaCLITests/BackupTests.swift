@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import RidaCore
+import RidaStore
 import Synchronization
 import Testing
 
@@ -112,17 +113,19 @@ extension CommandLineTests {
         var configuration = Configuration()
         configuration.readonly = true
         let copy = try DatabaseQueue(path: backup.path, configuration: configuration)
+        // The backup holds no secret: token hashes are keyed with the one beside the database.
+        let secret = try #require(try SecretFile.load(at: db + ".key"))
         let (integrity, journalMode, used, responses, acknowledgedUsed) = try await copy.read { db in
             (
                 try String.fetchAll(db, sql: "PRAGMA integrity_check"),
                 try String.fetchOne(db, sql: "PRAGMA journal_mode"),
-                try Int.fetchOne(db, sql: "SELECT count(*) FROM invitation WHERE used_at IS NOT NULL") ?? 0,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM spent_invitation WHERE state = 'used'") ?? 0,
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM response WHERE source = 'invitation'") ?? 0,
                 try acknowledgedBefore.reduce(0) { count, token in
                     count
                         + (try Int.fetchOne(
-                            db, sql: "SELECT count(*) FROM invitation WHERE token_hash = ? AND used_at IS NOT NULL",
-                            arguments: [InvitationToken(parsing: token)!.hash]) ?? 0)
+                            db, sql: "SELECT count(*) FROM spent_invitation WHERE token_hash = ? AND state = 'used'",
+                            arguments: [secret.key(InvitationToken(parsing: token)!.hash)]) ?? 0)
                 }
             )
         }
@@ -133,8 +136,11 @@ extension CommandLineTests {
         #expect(used == responses, "a consistent snapshot: each used invitation with its response")
         #expect(used >= acknowledgedBefore.count && used <= acknowledgedBefore.count + acknowledgedDuring + 6)
 
-        // The copy works as a database: its cells match its raw rows.
-        let check = try await rida(["analyze", "check", "--db", backup.path, "--seeds", shippedSeeds.path])
+        // The copy works as a database with the key file restored beside it (without, it is refused
+        // rather than given a new secret): its cells match its raw rows.
+        let keyless = try await rida(["analyze", "check", "--db", backup.path, "--seeds", shippedSeeds.path])
+        #expect(keyless.status != 0 && keyless.error.contains("key file"), "\(keyless.error)")
+        let check = try await rida(["analyze", "check", "--db", backup.path, "--seeds", shippedSeeds.path, "--secret-file", db + ".key"])
         #expect(check.status == 0, "\(check.error)")
         #expect(check.output.contains("Cells exact"))
     }

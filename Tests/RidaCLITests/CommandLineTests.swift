@@ -53,10 +53,13 @@ import Testing
     @Test func demoWithTheSameSeedWritesIdenticalData() async throws {
         let directory = try temporaryDirectory()
         var dumps: [String] = []
+        // Stored hashes are keyed with the server secret: one key file for both.
+        let secret = directory.appendingPathComponent("shared.key").path
         for name in ["a.sqlite", "b.sqlite"] {
             let db = directory.appendingPathComponent(name).path
             let result = try await rida(
-                ["demo", "--db", db, "--seeds", shippedSeeds.path, "--responses", "3000", "--months", "12", "--seed", "9", "--end-month", "2026-06"])
+                ["demo", "--db", db, "--seeds", shippedSeeds.path, "--responses", "3000", "--months", "12", "--seed", "9", "--end-month", "2026-06",
+                 "--secret-file", secret])
             #expect(result.status == 0, "\(result.error)")
             #expect(result.output.contains("Wrote 3000 responses"))
             dumps.append(try dump(db))

@@ -38,7 +38,7 @@ extension CommandLineTests {
             #expect(statuses.allSatisfy { $0 == 303 }, "every client is sent to the thank-you page: \(statuses)")
             let queue = try DatabaseQueue(path: db)
             let counts = try await queue.read { db in
-                (try Int.fetchOne(db, sql: "SELECT count(*) FROM response") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM invitation WHERE used_at IS NOT NULL") ?? 0)
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM response") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM spent_invitation WHERE state = 'used'") ?? 0)
             }
             try queue.close()
             #expect(counts.0 == round + 1, "one response per token")

@@ -82,11 +82,9 @@ struct FaultFixture {
     }
 
     func usedCount(_ tokens: [InvitationToken]) async throws -> Int {
-        try await store.writer.read { db in
-            try tokens.reduce(0) { count, token in
-                count + (try Int.fetchOne(db, sql: "SELECT count(*) FROM invitation WHERE token_hash = ? AND used_at IS NOT NULL", arguments: [token.hash]) ?? 0)
-            }
-        }
+        var count = 0
+        for token in tokens where try await store.invitation(tokenHash: token.hash, at: Date())?.state == .used { count += 1 }
+        return count
     }
 
     /// Runs `sql` on the writer connection, the one every submission is written through.

@@ -183,9 +183,7 @@ func scrape(_ client: some TestClientProtocol, key: String) async throws -> (tex
             #expect(try #require(afterTimeout["rida_database_busy_retries_total"]) > retries)
             #expect(afterTimeout[#"rida_survey_submissions_total{outcome="unavailable"}"#] == 1)
         }
-        let used = try await fixture.store.writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT used_at IS NOT NULL FROM invitation WHERE token_hash = ?", arguments: [second.hash])
-        }
+        let used = try await fixture.store.invitation(tokenHash: second.hash, at: Date())?.state == .used
         #expect(used == false, "a refused submission does not consume the token")
     }
 }

@@ -34,9 +34,7 @@ struct SurveyFixture {
     func counts() async throws -> StoreCounts { try await store.counts() }
 
     func used(_ token: InvitationToken) async throws -> Bool {
-        try await store.writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT used_at IS NOT NULL FROM invitation WHERE token_hash = ?", arguments: [token.hash]) ?? false
-        }
+        try await store.invitation(tokenHash: token.hash, at: Date())?.state == .used
     }
 }
 

@@ -54,7 +54,7 @@ import Testing
         #expect(
             AppDatabase.migrationNames == [
                 "v1.dimensions", "v1.questionnaires", "v1.invitations", "v1.responses", "v2.survey-delivery", "v3.analytics-cells", "v4.operations",
-                "v5.answers-in-response", "v6.masked-comments",
+                "v5.answers-in-response", "v6.masked-comments", "v7.unlinkable-invitations",
             ])
     }
 
@@ -311,13 +311,18 @@ import Testing
     @Test func instantsAreStoredAsUTCSeconds() async throws {
         let store = try AppDatabase(path: temporaryDatabasePath())
         _ = try await store.synchronize(with: shippedConfiguration())
-        try await store.insert(invitations: [sampleInvitation(usedAt: Date(timeIntervalSince1970: 1_773_464_400.75))], responses: [])
+        var open = sampleInvitation()
+        open.issuedAt = Date(timeIntervalSince1970: 1_773_460_800.75)
+        open.expiresAt = Date().addingTimeInterval(86400.5)
+        try await store.insert(invitations: [open], responses: [])
         let row = try #require(
             try await store.writer.read { db in
-                try Row.fetchOne(db, sql: "SELECT datetime(issued_at, 'unixepoch') AS issued, used_at FROM invitation")
+                try Row.fetchOne(db, sql: "SELECT datetime(issued_at, 'unixepoch') AS issued, expires_at FROM invitation")
             })
-        #expect(row["issued"] == "2026-03-14 04:00:00")
-        #expect(row["used_at"] == 1_773_464_400)
+        // An open invitation's times are kept to the day (Riyadh midnight is 21:00 UTC).
+        #expect(row["issued"] == "2026-03-13 21:00:00")
+        let expires: Int64 = try #require(row["expires_at"])
+        #expect((expires + 3 * 3600) % 86400 == 0 && expires > Int64(open.expiresAt.timeIntervalSince1970) && expires - 86400 < Int64(open.expiresAt.timeIntervalSince1970))
     }
 
     @Test func monthlyVolumesCountIssuedAnsweredAndResponses() async throws {

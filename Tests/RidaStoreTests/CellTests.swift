@@ -105,25 +105,39 @@ import Testing
         #expect(check.differences.contains { $0.hasPrefix("cell_dc") })
     }
 
-    /// A database written before cells existed gets them, computed from its raw rows.
+    /// A database written before cells existed (schema version 2) gets them, computed from its
+    /// raw rows, before later migrations reduce its answered and expired invitations to spent hashes.
     @Test func cellsAreFilledForADatabaseWrittenBeforeThem() async throws {
         let path = temporaryDatabasePath()
         do {
-            let (store, _) = try await { () async throws -> (AppDatabase, SeedConfiguration) in
-                let store = try AppDatabase(path: path)
-                _ = try await store.synchronize(with: try shippedConfiguration())
-                return (store, try shippedConfiguration())
-            }()
-            try await store.insert(
-                invitations: [sampleInvitation(usedAt: Date(timeIntervalSince1970: 1_773_500_000)), sampleInvitation(department: "social-research")],
-                responses: (1...6).map { sampleResponse(id: Int64($0), channel: $0 % 2 == 0 ? "office" : "letter", overall: $0 % 5 + 1) })
-            try await store.writer.write { db in
+            let queue = try DatabaseQueue(path: path)
+            try Migrations.migrator().migrate(queue, upTo: "v2.survey-delivery")
+            let questionnaire = try #require(try shippedConfiguration().currentQuestionnaire())
+            try await queue.write { db in
                 try db.execute(
                     sql: """
-                        DROP TABLE cell_dc; DROP TABLE cell_unit; DROP TABLE invitation_cell_dc; DROP TABLE invitation_cell_unit;
-                        DELETE FROM grdb_migrations WHERE identifier = 'v3.analytics-cells';
+                        INSERT INTO department (id, code, position, names) VALUES (1, 'registration', 1, '{}'), (2, 'social-research', 2, '{}');
+                        INSERT INTO channel (id, code, position, names) VALUES (1, 'office', 1, '{}'), (2, 'letter', 2, '{}');
                         """)
+                try db.execute(
+                    sql: "INSERT INTO questionnaire_version (id, questionnaire, version, definition, digest, created_at) VALUES (1, 'default', 1, ?, 'x', 0)",
+                    arguments: [String(decoding: try JSONEncoder().encode(questionnaire), as: UTF8.self)])
+                let invitation = """
+                    INSERT INTO invitation (token_hash, department_id, channel_id, locale, questionnaire_version_id, issued_at, expires_at, used_at)
+                    VALUES (?, ?, 1, 'ar', 1, 1773460800, 1776052800, ?)
+                    """
+                try db.execute(sql: invitation, arguments: [Data(repeating: 1, count: 32), 1, 1_773_500_000])
+                try db.execute(sql: invitation, arguments: [Data(repeating: 2, count: 32), 2, nil])
+                for id in 1...6 {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO response (id, day, department_id, channel_id, locale, questionnaire_version_id, source)
+                            VALUES (?, '2026-03-14', 1, ?, 'ur', 1, 'invitation')
+                            """, arguments: [id, id % 2 == 0 ? 1 : 2])
+                    try db.execute(sql: "INSERT INTO answer (response_id, item, value) VALUES (?, 'overall', ?)", arguments: [id, id % 5 + 1])
+                }
             }
+            try queue.close()
         }
         let store = try AppDatabase(path: path)
         #expect(try store.appliedMigrations() == AppDatabase.migrationNames)
@@ -134,5 +148,6 @@ import Testing
         let invitations = try await store.invitationCells(from: CalendarDay(year: 2026, month: 1, day: 1), to: CalendarDay(year: 2026, month: 12, day: 31), grain: .departmentChannel)
         #expect(invitations.map(\.issued).reduce(0, +) == 2)
         #expect(invitations.map(\.answered).reduce(0, +) == 1)
+        #expect(try await store.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM invitation") } == 0, "both are spent now")
     }
 }

@@ -221,11 +221,14 @@ public struct PurgeSummary: Hashable, Sendable, Codable {
     public var texts: Int
     public var contacts: Int
     public var events: Int
+    /// Unanswered invitations past their expiry, reduced to their spent token hash.
+    public var expiredInvitations: Int
 
-    public init(texts: Int = 0, contacts: Int = 0, events: Int = 0) {
+    public init(texts: Int = 0, contacts: Int = 0, events: Int = 0, expiredInvitations: Int = 0) {
         self.texts = texts
         self.contacts = contacts
         self.events = events
+        self.expiredInvitations = expiredInvitations
     }
 }
 

@@ -31,6 +31,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     case pragmaMismatch(name: String, expected: String, actual: String)
     /// The database is busy, full or read-only: try again later.
     case unavailable(String)
+    /// The server secret's key file is missing, unreadable, open to others, or not a key.
+    case secret(String)
 
     public var description: String {
         switch self {
@@ -46,6 +48,8 @@ public enum StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             "database setting \(name) is \(actual), expected \(expected)"
         case .unavailable(let reason):
             "the database is unavailable: \(reason)"
+        case .secret(let reason):
+            reason
         }
     }
 }

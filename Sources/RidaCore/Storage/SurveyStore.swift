@@ -29,14 +29,18 @@ public enum InvitationState: Hashable, Sendable {
 
 /// What the questionnaire page needs to know about an invitation.
 public struct InvitationDetails: Sendable {
-    public var unit: ServiceUnit
+    /// Nil once the invitation is spent (answered or expired): it then keeps no unit.
+    public var unit: ServiceUnit?
+    /// Empty once the invitation is spent.
     public var locale: String
-    /// The questionnaire version pinned when the invitation was issued.
+    /// The questionnaire version pinned when the invitation was issued; once it is spent, the
+    /// newest stored version (its languages serve the page that says so).
     public var questionnaire: Questionnaire
     public var state: InvitationState
+    /// Once spent, unknown (`distantPast`).
     public var expiresAt: Date
 
-    public init(unit: ServiceUnit, locale: String, questionnaire: Questionnaire, state: InvitationState, expiresAt: Date) {
+    public init(unit: ServiceUnit?, locale: String, questionnaire: Questionnaire, state: InvitationState, expiresAt: Date) {
         self.unit = unit
         self.locale = locale
         self.questionnaire = questionnaire
@@ -94,7 +98,8 @@ public enum IssueError: Error, Hashable, Sendable {
 
 /// What happened to a revocation.
 public enum RevocationOutcome: Hashable, Sendable {
-    case revoked, alreadyRevoked, alreadyUsed, notFound
+    /// `expired`: past its expiry, the invitation can no longer be used, so there is nothing to revoke.
+    case revoked, alreadyRevoked, alreadyUsed, expired, notFound
 }
 
 /// The beneficiary's side: invitations, the questionnaire they pin, and exactly-once submission.

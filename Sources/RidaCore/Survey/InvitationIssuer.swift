@@ -74,6 +74,8 @@ public struct InvitationIssuer: Sendable {
     public let configuration: SeedConfiguration
     public let store: any SurveyStore
     public let baseURL: URL
+    /// The organisation's time zone: an invitation expires at the end of a day in it.
+    public var timeZone = TimeZone(identifier: "Asia/Riyadh")!
 
     public init(configuration: SeedConfiguration, store: any SurveyStore, baseURL: URL) {
         self.configuration = configuration
@@ -131,7 +133,9 @@ public struct InvitationIssuer: Sendable {
         var records: [NewInvitation] = []
         for request in requests {
             let (unit, locale, questionnaire, count, days) = try validate(request)
-            let expiresAt = date.addingTimeInterval(TimeInterval(days) * 86400)
+            // At the end of the day: the store keeps an open invitation's times to the day (see
+            // `InvitationTimes`), so the expiry announced is the one kept.
+            let expiresAt = InvitationTimes.endOfDay(date.addingTimeInterval(TimeInterval(days) * 86400), in: timeZone)
             for _ in 0..<count {
                 let token = InvitationToken.generate(using: &generator)
                 records.append(
@@ -139,12 +143,17 @@ public struct InvitationIssuer: Sendable {
                         invitation: Invitation(
                             tokenHash: token.hash, unit: unit, locale: locale, questionnaire: questionnaire.key,
                             questionnaireVersion: questionnaire.version, issuedAt: date, expiresAt: expiresAt),
-                        referenceHash: request.reference.map { Data(SHA256.hash(data: Data($0.utf8))) }))
+                        referenceHash: request.reference.map(Self.referenceHash)))
                 issued.append(IssuedInvitation(token: token, url: link(for: token), expiresAt: expiresAt))
             }
         }
         try await store.issue(records, progress: progress)
         return issued
+    }
+
+    /// SHA-256 of a case system's reference: what the store keys with its secret (and keeps).
+    public static func referenceHash(_ reference: String) -> Data {
+        Data(SHA256.hash(data: Data(reference.utf8)))
     }
 
     /// `<base URL>/s/<token>`: from the configured public address, never from a request.

@@ -94,11 +94,14 @@ public struct Invitation: Hashable, Sendable {
     public var expiresAt: Date
     public var usedAt: Date?
     public var revokedAt: Date?
+    /// SHA-256 of the case system's reference for the completed service, if it gave one.
+    public var referenceHash: Data?
 
     public init(
         tokenHash: Data, unit: ServiceUnit, locale: String, questionnaire: String, questionnaireVersion: Int, issuedAt: Date,
-        expiresAt: Date, usedAt: Date? = nil, revokedAt: Date? = nil
+        expiresAt: Date, usedAt: Date? = nil, revokedAt: Date? = nil, referenceHash: Data? = nil
     ) {
+        self.referenceHash = referenceHash
         self.tokenHash = tokenHash
         self.unit = unit
         self.locale = locale
