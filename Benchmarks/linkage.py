@@ -58,7 +58,8 @@ def run(binary, *arguments, cwd):
 
 
 class Scenario:
-    def __init__(self, label, binary, args):
+    def __init__(self, label, binary, args, seeds):
+        self.seeds = seeds
         self.label = label
         self.binary = os.path.abspath(binary)
         self.args = args
@@ -67,7 +68,7 @@ class Scenario:
         self.case_log = os.path.join(self.directory, "case-log.csv")
 
     def build(self):
-        seeds = os.path.join(ROOT, "seeds")
+        seeds = self.seeds
         supports_log = "--case-log" in run(self.binary, "demo", "--help", cwd=self.directory).stdout
         arguments = ["demo", "--db", self.db, "--seeds", seeds, "--responses", str(self.args.responses), "--months", str(self.args.months),
                      "--seed", str(self.args.seed), "--end-month", self.args.end_month]
@@ -240,13 +241,16 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--end-month", default=time.strftime("%Y-%m", time.gmtime(time.time() + OFFSET)))
     parser.add_argument("--keep", action="store_true", help="keep the temporary databases")
+    parser.add_argument("--before-seeds", help="the configuration the older binary reads (default: seeds/ of this checkout; "
+                        "an older build may not know newer keys: `git archive REV seeds | tar -x -C DIR`)")
     args = parser.parse_args()
     if len(args.binaries) > 2:
         parser.error("one or two binaries")
     labels = ["before", "after"] if len(args.binaries) == 2 else ["after"]
     rows = []
     for label, binary in zip(labels, args.binaries):
-        scenario = Scenario(label, binary, args)
+        seeds = args.before_seeds if label == "before" and args.before_seeds else os.path.join(ROOT, "seeds")
+        scenario = Scenario(label, binary, args, os.path.join(seeds, "seeds") if os.path.isdir(os.path.join(seeds, "seeds")) else seeds)
         scenario.build()
         scenario.load()
         linked_a = scenario.attack_a()
