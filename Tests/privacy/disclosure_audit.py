@@ -195,10 +195,20 @@ class Truth:
                 if value is None or value == "na":
                     continue
                 self.leaf[(item, dept[d], chan[c], month)] += 1
-        for issued_at, d, c in con.execute("SELECT issued_at, department_id, channel_id FROM invitation"):
-            seconds = issued_at / 1000 if issued_at > 10**11 else issued_at
-            month = dt.datetime.fromtimestamp(seconds + TZ_OFFSET, dt.timezone.utc).strftime("%Y-%m")
-            self.leaf[(INVITATIONS, dept[d], chan[c], month)] += 1
+        # Invitations issued: an answered or expired invitation keeps no unit or time (only its
+        # keyed token hash), so the issue counts per day and unit live in the invitation cells
+        # alone (days since 1970-01-01 in the organisation's time zone); before that design, the
+        # invitation rows themselves.
+        spent = con.execute("SELECT 1 FROM sqlite_master WHERE name = 'spent_invitation'").fetchone()
+        if spent:
+            for day, d, c, issued in con.execute("SELECT day, department_id, channel_id, issued FROM invitation_cell_dc"):
+                month = (dt.date(1970, 1, 1) + dt.timedelta(days=day)).strftime("%Y-%m")
+                self.leaf[(INVITATIONS, dept[d], chan[c], month)] += issued
+        else:
+            for issued_at, d, c in con.execute("SELECT issued_at, department_id, channel_id FROM invitation"):
+                seconds = issued_at / 1000 if issued_at > 10**11 else issued_at
+                month = dt.datetime.fromtimestamp(seconds + TZ_OFFSET, dt.timezone.utc).strftime("%Y-%m")
+                self.leaf[(INVITATIONS, dept[d], chan[c], month)] += 1
         con.close()
         self.agg: Counter = Counter()
         for (b, d, c, m), n in self.leaf.items():
