@@ -978,7 +978,12 @@ def main() -> int:
     parser.add_argument("binary", help="the rida executable to audit")
     parser.add_argument("--keep", type=Path, help="copy the databases and every artefact to this directory")
     parser.add_argument("--verbose", action="store_true", help="list every failure and note")
+    parser.add_argument("--source", type=Path, help="a checkout whose seeds/ and Templates/ the binary reads "
+                        "(an older build refuses configuration keys it does not know: `git archive REV seeds Templates | tar -x -C DIR`)")
     args = parser.parse_args()
+    if args.source:
+        global SEEDS, TEMPLATES
+        SEEDS, TEMPLATES = args.source / "seeds", args.source / "Templates"
     if not os.access(args.binary, os.X_OK):
         print(f"{args.binary} is not an executable", file=sys.stderr)
         return 2
