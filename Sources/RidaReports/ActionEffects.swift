@@ -49,19 +49,11 @@ public struct ActionEffect: Sendable, Hashable {
         let rows = from <= last ? try await cells.responseCells(from: from, to: last, grain: .departmentChannel) : []
         let layouts = try await cells.questionnaireVersions().mapValues(CellLayout.init)
         let periodOfRow = rows.map { calendar.period(containing: $0.day).label }
-        /// Answers to `item` in a row's cell (its scale points, "not applicable" aside).
-        func answers(_ cell: ResponseCell, _ item: String) -> Int {
-            guard let slot = layouts[cell.questionnaireVersionID]?.slot(item) else { return 0 }
-            return slot.scale.points.reduce(0) { total, value in
-                let offset = slot.offset(of: value)
-                return offset < cell.counts.count ? total + Int(cell.counts[offset]) : total
-            }
-        }
         struct CellKey: Hashable { var period: String, department: String, channel: String }
         return actions.map { action in
             var perCell: [CellKey: Int] = [:]
             for (index, cell) in rows.enumerated() where cell.department == action.department {
-                perCell[CellKey(period: periodOfRow[index], department: cell.department, channel: cell.channel), default: 0] += answers(cell, action.item)
+                perCell[CellKey(period: periodOfRow[index], department: cell.department, channel: cell.channel), default: 0] += layouts[cell.questionnaireVersionID]?.slot(action.item)?.answered(in: cell.counts) ?? 0
             }
             let hidden = Set(perCell.filter { $0.value > 0 && $0.value < suppressBelow }.map(\.key))
             guard let start = CalendarDay(action.startDay) else {

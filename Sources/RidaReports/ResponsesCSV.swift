@@ -135,11 +135,6 @@ public struct SmallCells: Sendable {
     struct Key: Hashable { var month: String, department: String, channel: String }
     private let small: Set<Key>
 
-    /// `counts`: responses per (month `YYYY-MM`, department, channel).
-    public init(counts: [(month: String, department: String, channel: String, responses: Int)], threshold: Int) {
-        small = Set(counts.filter { $0.responses < threshold }.map { Key(month: $0.month, department: $0.department, channel: $0.channel) })
-    }
-
     /// `questionnaires`: the stored versions the cells refer to, by id.
     public init(cells: [ResponseCell], questionnaires: [Int64: Questionnaire], threshold: Int) {
         struct Question: Hashable { var key: Key, item: String, scale: String, min: Int, max: Int }
@@ -150,9 +145,7 @@ public struct SmallCells: Sendable {
             let key = Key(month: cell.day.monthKey, department: cell.department, channel: cell.channel)
             totals[key, default: 0] += cell.responses
             for slot in layouts[cell.questionnaireVersionID]?.slots ?? [] {
-                let end = min(slot.offset + slot.scale.points.count, cell.counts.count)
-                guard slot.offset < end else { continue }
-                let n = cell.counts[slot.offset..<end].reduce(0) { $0 + Int($1) }
+                let n = slot.answered(in: cell.counts)
                 answered[Question(key: key, item: slot.item, scale: slot.scale.id, min: slot.scale.min, max: slot.scale.max), default: 0] += n
             }
         }

@@ -14,6 +14,13 @@ public struct CellLayout: Sendable, Hashable {
 
         /// The index of a scale point's count.
         public func offset(of value: Int) -> Int { offset + value - scale.min }
+
+        /// Answers to the item in a cell's count vector: its scale points, "not applicable" aside.
+        public func answered(in counts: [UInt32]) -> Int {
+            let end = min(offset + scale.points.count, counts.count)
+            guard offset < end else { return 0 }
+            return counts[offset..<end].reduce(0) { $0 + Int($1) }
+        }
     }
 
     public let slots: [Slot]
