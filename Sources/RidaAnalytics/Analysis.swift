@@ -348,18 +348,18 @@ public struct AnalysisEngine: Sendable {
         let projection = request.by.map { fineBy.firstIndex(of: $0)! }
         var coarseIndex: [[String?]: Int] = [:]
         var coarseKeys: [[String?]] = []
-        for fine in order {
+        let firstSeen = order.map { fine -> Int in
             let key = projection.map { fineKeys[fine][$0] }
-            if coarseIndex[key] == nil {
-                coarseIndex[key] = coarseKeys.count
-                coarseKeys.append(key)
-            }
+            if let known = coarseIndex[key] { return known }
+            coarseIndex[key] = coarseKeys.count
+            coarseKeys.append(key)
+            return coarseKeys.count - 1
         }
         let coarseOrder = coarseKeys.indices.sorted { organisationalOrder(coarseKeys[$0], coarseKeys[$1], request.by) }
         let units = coarseOrder.map { coarseKeys[$0] }
         var placeOfCoarse = [Int](repeating: 0, count: coarseKeys.count)
         for (place, index) in coarseOrder.enumerated() { placeOfCoarse[index] = place }
-        let coarseOf = order.map { fine in placeOfCoarse[coarseIndex[projection.map { fineKeys[fine][$0] }]!] }
+        let coarseOf = firstSeen.map { placeOfCoarse[$0] }
         var notes: [String] = [
             "Cells of fewer than \(request.policy.suppressBelow) responses (by \(fineBy.map(\.rawValue).joined(separator: " × ")) and period) "
                 + "are hidden and left out of every total, margin and comparison, which count shown cells only; "
