@@ -29,6 +29,12 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Settings from flags, RIDA_* environment variables and a YAML file, in that order; the
+        // package Hummingbird itself reads its configuration with (already in its graph).
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: [.defaults, "YAML"]),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        // The HTTP request parts the connection deadlines observe (already in Hummingbird's graph).
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // Domain: pure types and rules, no I/O.
@@ -45,11 +51,9 @@ let package = Package(
         ),
         // Synthetic data for demonstrations and benchmarks: deterministic for a seed.
         .target(name: "RidaDemo", dependencies: ["RidaCore"], swiftSettings: swiftSettings),
-        // libqrencode and zlib, from Debian's libqrencode-dev and zlib1g-dev.
-        .systemLibrary(
-            name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev", "zlib1g-dev"])]),
-        // QR codes for survey links, as SVG and PNG.
-        .target(name: "RidaQRCode", dependencies: ["CQRencode"], swiftSettings: swiftSettings),
+        // QR codes for survey links, as SVG and PNG: libqrencode is loaded at run time (Debian's
+        // libqrencode4), so building needs no QR library and only making codes needs it.
+        .target(name: "RidaQRCode", swiftSettings: swiftSettings),
         // Pure statistics.
         .target(name: "RidaStats", swiftSettings: swiftSettings),
         // Embedded store (SQLite through GRDB) behind the domain's storage protocols.
@@ -77,6 +81,8 @@ let package = Package(
             dependencies: [
                 "RidaCore", "RidaStats", "RidaAnalytics", "RidaReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -100,6 +106,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -2,8 +2,8 @@ import Hummingbird
 import RidaCore
 import NIOCore
 
-/// The request context: Hummingbird's core storage plus the client's address (for limits on
-/// unknown tokens).
+/// The request context: Hummingbird's core storage plus the client's address (for throttling
+/// failed lookups).
 public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
@@ -15,10 +15,5 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
-    }
-
-    /// The client as the limiter counts it: its IP address, without the port.
-    var clientKey: String {
-        remoteAddress?.ipAddress ?? "unknown"
     }
 }

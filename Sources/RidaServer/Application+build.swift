@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import RidaAnalytics
@@ -13,6 +14,12 @@ public struct ServerSettings: Sendable {
     public var port: Int
     /// The public address links are built from — never from request headers.
     public var baseURL: URL
+    /// Reverse proxies whose forwarding headers name the client; nobody else's are read.
+    public var trustedProxies: [CIDR] = []
+    /// Deadlines of each connection, and how many may be open.
+    public var limits = ConnectionLimits()
+    /// Free disk space below which `/readyz` fails.
+    public var minimumFreeBytes: Int64 = 256 * 1_048_576
 
     public init(host: String = "127.0.0.1", port: Int = 8080, baseURL: URL? = nil) {
         self.host = host
@@ -76,27 +83,33 @@ public func buildApplication(
     let router = buildRouter(settings: settings, dependencies: dependencies)
     return Application(
         router: router,
-        configuration: ApplicationConfiguration(address: .hostname(settings.host, port: settings.port), serverName: "rida"),
+        server: .http1(limits: settings.limits, metrics: dependencies.metrics),
+        configuration: ApplicationConfiguration(
+            address: .hostname(settings.host, port: settings.port), serverName: "rida",
+            availableConnectionsDelegate: MaximumAvailableConnections(settings.limits.maximumConnections, logger: logger)),
         services: services,
         onServerRunning: onServerRunning,
         logger: logger)
 }
 
-func buildRouter(settings: ServerSettings, dependencies: ServerDependencies, limiter: UnknownTokenLimiter = UnknownTokenLimiter())
-    -> Router<AppRequestContext>
-{
+func buildRouter(
+    settings: ServerSettings, dependencies: ServerDependencies, throttle: FailureThrottle = FailureThrottle(),
+    signInThrottle: FailureThrottle = FailureThrottle()
+) -> Router<AppRequestContext> {
+    let addressing = ClientAddressing(trustedProxies: settings.trustedProxies)
     let router = Router(context: AppRequestContext.self)
     // First, so it also sees the requests that later middleware answers or refuses.
     router.add(middleware: RequestMetricsMiddleware(metrics: dependencies.metrics))
     router.add(middleware: SecurityHeadersMiddleware(styleSources: dependencies.templates.styleSources(of: ["survey/style", "reports/style", "admin/style"])))
     let routeMethods = RouteMethods()
     router.add(middleware: MethodNotAllowedMiddleware(routes: routeMethods))
-    router.addRoutes(HealthController(status: dependencies.status).routes)
+    router.addRoutes(HealthController(status: dependencies.status, minimumFreeBytes: settings.minimumFreeBytes).routes)
     router.addRoutes(OpenAPIController().routes)
     router.addRoutes(MetricsController(metrics: dependencies.metrics, keys: dependencies.keys).routes)
     router.addRoutes(
         SurveyController(
-            configuration: dependencies.configuration, store: dependencies.survey, templates: dependencies.templates, limiter: limiter,
+            configuration: dependencies.configuration, store: dependencies.survey, templates: dependencies.templates, throttle: throttle,
+            addressing: addressing,
             metrics: dependencies.metrics)
             .routes)
     var issuer = InvitationIssuer(configuration: dependencies.configuration, store: dependencies.survey, baseURL: settings.baseURL)
@@ -115,7 +128,8 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies, lim
     router.addRoutes(
         AdminController(
             configuration: dependencies.configuration, keys: dependencies.keys, sessions: dependencies.sessions, operations: dependencies.operations,
-            reports: reportFiles, templates: dependencies.templates, baseURL: settings.baseURL, timeZone: dependencies.timeZone
+            reports: reportFiles, templates: dependencies.templates, baseURL: settings.baseURL, timeZone: dependencies.timeZone,
+            throttle: signInThrottle, addressing: addressing, metrics: dependencies.metrics
         ).routes)
     routeMethods.register(router.routes)
     return router

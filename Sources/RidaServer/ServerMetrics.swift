@@ -18,6 +18,21 @@ public final class ServerMetrics: Sendable {
     static let submissions = "rida_survey_submissions_total"
     static let invitationsIssued = "rida_invitations_issued_total"
     static let busyRetries = "rida_database_busy_retries_total"
+    static let throttled = "rida_throttled_failures_total"
+    static let connectionsTimedOut = "rida_connections_timed_out_total"
+
+    /// Where a failed lookup was slowed.
+    enum ThrottledLookup: String, CaseIterable {
+        /// An unknown survey token.
+        case survey
+        /// A wrong key at the admin sign-in.
+        case signIn = "sign_in"
+    }
+
+    /// Which deadline closed a connection.
+    public enum ConnectionDeadline: String, CaseIterable, Sendable {
+        case idle, header, body
+    }
 
     /// What became of a submitted questionnaire.
     enum SubmissionOutcome: String, CaseIterable {
@@ -42,6 +57,8 @@ public final class ServerMetrics: Sendable {
     private let requestSeries = Mutex<[RouteKey: (counter: CoreMetrics.Counter, timer: CoreMetrics.Timer)]>([:])
     private let submissionCounters: [SubmissionOutcome: CoreMetrics.Counter]
     private let invitationCounter: CoreMetrics.Counter
+    private let throttledCounters: [ThrottledLookup: CoreMetrics.Counter]
+    private let timedOutCounters: [ConnectionDeadline: CoreMetrics.Counter]
     /// Reads the store's count of busy retries; exported as a counter at each scrape.
     private let databaseBusyRetries: (@Sendable () -> Int)?
     private let busyRetryCounter: CoreMetrics.Counter?
@@ -64,6 +81,14 @@ public final class ServerMetrics: Sendable {
         }
         submissionCounters = submissions
         invitationCounter = CoreMetrics.Counter(label: Self.invitationsIssued, factory: factory)
+        throttledCounters = Dictionary(
+            uniqueKeysWithValues: ThrottledLookup.allCases.map {
+                ($0, CoreMetrics.Counter(label: Self.throttled, dimensions: [("lookup", $0.rawValue)], factory: factory))
+            })
+        timedOutCounters = Dictionary(
+            uniqueKeysWithValues: ConnectionDeadline.allCases.map {
+                ($0, CoreMetrics.Counter(label: Self.connectionsTimedOut, dimensions: [("deadline", $0.rawValue)], factory: factory))
+            })
         self.databaseBusyRetries = databaseBusyRetries
         busyRetryCounter = databaseBusyRetries.map { _ in CoreMetrics.Counter(label: Self.busyRetries, factory: factory) }
     }
@@ -87,6 +112,16 @@ public final class ServerMetrics: Sendable {
 
     func recordSubmission(_ outcome: SubmissionOutcome) {
         submissionCounters[outcome]?.increment()
+    }
+
+    /// A failed lookup answered with 429 (after its delay).
+    func recordThrottled(_ lookup: ThrottledLookup) {
+        throttledCounters[lookup]?.increment()
+    }
+
+    /// A connection closed because it missed a deadline.
+    public func recordTimedOut(_ deadline: ConnectionDeadline) {
+        timedOutCounters[deadline]?.increment()
     }
 
     func recordInvitationsIssued(_ count: Int) {

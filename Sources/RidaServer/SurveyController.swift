@@ -12,7 +12,9 @@ struct SurveyController {
     let configuration: SeedConfiguration
     let store: any SurveyStore
     let templates: TemplateLibrary
-    let limiter: UnknownTokenLimiter
+    /// Slows unknown tokens per client; a token that is found never meets it.
+    let throttle: FailureThrottle
+    let addressing: ClientAddressing
     let metrics: ServerMetrics
     /// The blank form of each questionnaire version in each language. It holds nothing of the
     /// invitation (the form posts to its own address), so it is rendered once and reused.
@@ -38,7 +40,7 @@ struct SurveyController {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (invitation, token, early) = try await resolve(request, context)
         if let early { return early }
-        guard let invitation, token != nil else { return notFound(request) }
+        guard let invitation, token != nil else { return await unknownToken(request, context) }
         let language = negotiate(request, invitation: invitation)
         switch invitation.state {
         case .open:
@@ -52,11 +54,9 @@ struct SurveyController {
     }
 
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let blocked = blockedClient(request, context) { return blocked }
         guard let raw = context.parameters.get("token"), let token = InvitationToken(parsing: raw) else {
-            limiter.recordFailure(context.clientKey)
             metrics.recordSubmission(.notFound)
-            return notFound(request)
+            return await unknownToken(request, context)
         }
         // Until the invitation is known, problems with the body are told in the negotiated language.
         let fallback = negotiate(request, invitation: nil)
@@ -112,15 +112,14 @@ struct SurveyController {
             case .expired, .revoked: return gone(language(invitation), invitation)
             }
         case .notFound:
-            limiter.recordFailure(context.clientKey)
-            return notFound(request)
+            return await unknownToken(request, context)
         }
     }
 
     @Sendable func thanks(_ request: Request, context: AppRequestContext) async throws -> Response {
         let (found, parsed, early) = try await resolve(request, context)
         if let early { return early }
-        guard let invitation = found, let token = parsed else { return notFound(request) }
+        guard let invitation = found, let token = parsed else { return await unknownToken(request, context) }
         let language = negotiate(request, invitation: invitation)
         switch invitation.state {
         case .used:
@@ -133,12 +132,10 @@ struct SurveyController {
 
     // MARK: - Shared steps
 
-    /// The invitation for the request's token; or an early response (429) when the client is
-    /// blocked; unknown or malformed tokens count against the client.
+    /// The invitation for the request's token (nil for an unknown or malformed one), or an
+    /// early response when the store cannot answer.
     private func resolve(_ request: Request, _ context: AppRequestContext) async throws -> (InvitationDetails?, InvitationToken?, Response?) {
-        if let blocked = blockedClient(request, context) { return (nil, nil, blocked) }
         guard let raw = context.parameters.get("token"), let token = InvitationToken(parsing: raw) else {
-            limiter.recordFailure(context.clientKey)
             return (nil, nil, nil)
         }
         let invitation: InvitationDetails?
@@ -151,13 +148,15 @@ struct SurveyController {
                 .message(.unavailableTitle, .unavailableBody, language: language, languages: configuration.languages.map(\.code)),
                 status: .serviceUnavailable))
         }
-        if invitation == nil { limiter.recordFailure(context.clientKey) }
         return (invitation, token, nil)
     }
 
-    /// A 429 page when the client has tried too many unknown tokens.
-    private func blockedClient(_ request: Request, _ context: AppRequestContext) -> Response? {
-        guard let wait = limiter.retryAfter(context.clientKey) else { return nil }
+    /// The answer to an unknown or malformed token: the usual 404 page while its client has
+    /// failed only a few times, then — later and later — a 429 page with `Retry-After`.
+    private func unknownToken(_ request: Request, _ context: AppRequestContext) async -> Response {
+        let key = addressing.key(socket: context.remoteAddress, headers: request.headers)
+        guard let wait = await throttle.slowDown(key) else { return notFound(request) }
+        metrics.recordThrottled(.survey)
         let language = negotiate(request, invitation: nil)
         var response = render(
             .message(.tooManyTitle, .tooManyBody, language: language, languages: configuration.languages.map(\.code)), status: .tooManyRequests)

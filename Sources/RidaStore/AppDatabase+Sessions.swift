@@ -17,6 +17,25 @@ extension AppDatabase: AdminSessionStore {
 
     public func session(idHash: Data, policy: AdminSessionPolicy, at date: Date) async throws -> AdminSession? {
         let now = Timestamp.seconds(date)
+        let lifetime = Int64(policy.lifetime)
+        let idle = Int64(policy.idleTimeout)
+        // Like an API key's last use, the idle deadline moves on at most once a minute: within
+        // that, a page is answered from a read alone, without queueing a write behind submissions.
+        let fresh = try await read { db -> AdminSession? in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT key_name, role, csrf, created_at, expires_at FROM admin_session
+                        WHERE id_hash = ? AND expires_at > ?
+                            AND (expires_at >= ? + ? - ? OR expires_at = created_at + ?)
+                            AND EXISTS (SELECT 1 FROM api_key WHERE api_key.name = admin_session.key_name AND api_key.revoked_at IS NULL)
+                        """,
+                    arguments: [idHash, now, now, idle, Self.lastUseResolution, lifetime])
+            else { return nil }
+            return Self.adminSession(row)
+        }
+        if let fresh { return fresh }
         // A revoked key ends its sessions at once: the key must still be active.
         return try await writer.write { db -> AdminSession? in
             guard
@@ -28,14 +47,18 @@ extension AppDatabase: AdminSessionStore {
                             AND EXISTS (SELECT 1 FROM api_key WHERE api_key.name = admin_session.key_name AND api_key.revoked_at IS NULL)
                         RETURNING key_name, role, csrf, created_at, expires_at
                         """,
-                    arguments: [Int64(policy.lifetime), now, Int64(policy.idleTimeout), idHash, now]),
-                let role = Role(rawValue: row["role"])
+                    arguments: [lifetime, now, idle, idHash, now])
             else { return nil }
-            return AdminSession(
-                keyName: row["key_name"], role: role, csrf: row["csrf"],
-                createdAt: Date(timeIntervalSince1970: TimeInterval(row["created_at"] as Int64)),
-                expiresAt: Date(timeIntervalSince1970: TimeInterval(row["expires_at"] as Int64)))
+            return Self.adminSession(row)
         }
+    }
+
+    static func adminSession(_ row: Row) -> AdminSession? {
+        guard let role = Role(rawValue: row["role"]) else { return nil }
+        return AdminSession(
+            keyName: row["key_name"], role: role, csrf: row["csrf"],
+            createdAt: Date(timeIntervalSince1970: TimeInterval(row["created_at"] as Int64)),
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(row["expires_at"] as Int64)))
     }
 
     @discardableResult public func endSession(idHash: Data, at date: Date) async throws -> Bool {

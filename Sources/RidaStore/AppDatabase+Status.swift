@@ -7,6 +7,44 @@ extension AppDatabase: StoreStatusReader {
         _ = try await read { try Int.fetchOne($0, sql: "SELECT 1") }
     }
 
+    public func readiness(minimumFreeBytes: Int64) async -> StoreReadiness {
+        var problems: [String] = []
+        var freeBytes: Int64?
+        if let path = (writer as? DatabasePool)?.path {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            var stats = statvfs()
+            if statvfs(directory, &stats) == 0 {
+                let free = Int64(stats.f_bavail) * Int64(stats.f_frsize)
+                freeBytes = free
+                if free < minimumFreeBytes {
+                    problems.append(
+                        "free disk space beside the database is \(free / 1_048_576) MB, below the minimum of \(minimumFreeBytes / 1_048_576) MB")
+                }
+            } else {
+                problems.append("cannot read the free disk space of \(directory)")
+            }
+        }
+        do {
+            try await ping()
+        } catch {
+            problems.append("the database does not answer")
+            return StoreReadiness(problems: problems, freeBytes: freeBytes)
+        }
+        do {
+            let now = Timestamp.seconds(Date())
+            try await writer.write { db in
+                try db.execute(
+                    sql: "INSERT INTO readiness_probe (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+                    arguments: [now])
+            }
+        } catch let error as DatabaseError {
+            problems.append("a write to the database fails: \(error.message ?? "SQLite error \(error.resultCode.rawValue)")")
+        } catch {
+            problems.append("a write to the database fails")
+        }
+        return StoreReadiness(problems: problems, freeBytes: freeBytes)
+    }
+
     public func counts() async throws -> StoreCounts {
         try await read { db in
             StoreCounts(

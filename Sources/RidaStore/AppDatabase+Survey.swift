@@ -78,6 +78,36 @@ extension AppDatabase: SurveyBulkWriter {
         }
     }
 
+    /// When a file was imported before: the hour (seconds since 1970, UTC) and how many responses.
+    public struct EarlierImport: Sendable, Equatable {
+        public var hour: Date
+        public var responses: Int
+    }
+
+    /// Imports `responses` read from a file whose content has the SHA-256 `fileDigest`, in one
+    /// transaction with the record of the file; refused (nothing stored) when the same content
+    /// was imported before, unless `again`.
+    public func importResponses(_ responses: [SurveyResponse], fileDigest: Data, again: Bool, at now: Date) async throws -> EarlierImport? {
+        let digest = secret.key(fileDigest)
+        let hour = Timestamp.seconds(now) / 3600 * 3600
+        return try await writer.write { db in
+            if let row = try Row.fetchOne(db, sql: "SELECT imported_hour, responses FROM imported_file WHERE digest = ?", arguments: [digest]),
+                !again
+            {
+                return EarlierImport(hour: Date(timeIntervalSince1970: TimeInterval(row[0] as Int64)), responses: row[1])
+            }
+            let index = try DimensionIndex(db)
+            try Self.insert(responses, db, index)
+            try db.execute(
+                sql: """
+                    INSERT INTO imported_file (digest, imported_hour, responses) VALUES (?, ?, ?)
+                    ON CONFLICT (digest) DO UPDATE SET imported_hour = excluded.imported_hour, responses = imported_file.responses + excluded.responses
+                    """,
+                arguments: [digest, hour, responses.count])
+            return nil
+        }
+    }
+
     /// Stores invitations in the shape a live server leaves them: an open one as a row with its
     /// unit; an answered or expired one (synthetic data, imports of history) only as the keyed
     /// hash of its token in the spent table. Token and reference hashes are keyed with `secret`.

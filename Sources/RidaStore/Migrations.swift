@@ -20,6 +20,22 @@ enum Migrations {
         migrator.registerMigration("v7.unlinkable-invitations") { db in
             try SpentInvitations.migrate(db, now: Timestamp.seconds(Date()), timeZone: timeZone)
         }
+        // One row that /readyz rewrites: a committed write is the only proof that writes succeed.
+        migrator.registerMigration("v8.readiness-probe") { db in
+            try db.create(table: "readiness_probe", options: [.strict, .withoutRowID]) { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+                t.column("checked_at", .integer).notNull()
+            }
+        }
+        // Files `rida import` has read, by the keyed digest of their content, so the same file
+        // is not counted twice; the hour only, and the count, say when.
+        migrator.registerMigration("v9.imported-files") { db in
+            try db.create(table: "imported_file", options: [.strict, .withoutRowID]) { t in
+                t.primaryKey("digest", .blob)
+                t.column("imported_hour", .integer).notNull()
+                t.column("responses", .integer).notNull()
+            }
+        }
         return migrator
     }
 

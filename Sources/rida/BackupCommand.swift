@@ -49,6 +49,7 @@ struct BackupCommand: ParsableCommand {
             signal(SIGINT, previousInterrupt)
             signal(SIGTERM, previousTerminate)
         }
+        try DatabaseOptions.checkPath(db, create: false)
         var bar: ProgressBar?
         let summary: BackupSummary
         do {

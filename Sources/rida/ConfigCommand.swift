@@ -16,13 +16,14 @@ struct ConfigCommand: AsyncParsableCommand {
         @OptionGroup var seeds: SeedOptions
 
         func run() async throws {
+            let directory = try seeds.directory(try await Settings.load(path: nil))
             do {
-                let configuration = try SeedLoader(directory: seeds.directory).load()
+                let configuration = try SeedLoader(directory: directory).load()
                 let services = configuration.departments.reduce(0) { $0 + $1.services.count }
                 let questionnaires = configuration.questionnaires.map { "\($0.key) v\($0.version) (\($0.items.count) items)" }
                 say(
                     """
-                    \(seeds.directory.path): OK
+                    \(directory.path): OK
                       \(configuration.languages.count) languages, \(configuration.channels.count) channels, \
                     \(configuration.segments.count) segments, \(configuration.departments.count) departments, \(services) services
                       questionnaires: \(questionnaires.joined(separator: ", "))
@@ -34,7 +35,7 @@ struct ConfigCommand: AsyncParsableCommand {
                     """)
             } catch {
                 for issue in error.issues { printError(issue.description) }
-                printError("\(error.issues.count) error\(error.issues.count == 1 ? "" : "s") in \(seeds.directory.path)")
+                printError("\(error.issues.count) error\(error.issues.count == 1 ? "" : "s") in \(directory.path)")
                 throw ExitCode.failure
             }
         }

@@ -45,12 +45,13 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         // A bulk load: a larger writer cache keeps the growing tables' pages in memory.
-        let (store, configuration, _) = try await openInitialised(database, seeds, writerCacheMegabytes: 256)
+        let settings = try await database.settings()
+        let (store, configuration, _) = try await openInitialised(database, seeds, settings: settings, create: true, writerCacheMegabytes: 256)
         let end = endMonth.flatMap(MonthOption.init) ?? MonthOption.current(in: store.settings.timeZone)
         let existing = try await store.counts()
         guard existing.responses == 0, existing.invitations == 0 else {
             throw CLIError(
-                "\(database.db) already holds \(existing.responses) responses and \(existing.invitations) invitations; "
+                "\(try database.path(settings)) already holds \(existing.responses) responses and \(existing.invitations) invitations; "
                     + "synthetic data only goes into an empty database")
         }
         let options = DemoOptions(

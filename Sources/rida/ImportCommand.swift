@@ -1,5 +1,6 @@
 import ArgumentParser
 import CSV
+import Crypto
 import Foundation
 import RidaCore
 import RidaStore
@@ -21,6 +22,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The CSV file (UTF-8, with or without a byte-order mark).", valueName: "file.csv"))
     var file: String
 
+    @Flag(help: "Import the file even if the same content was imported before (its responses are then counted twice).")
+    var again = false
+
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
         guard var text = String(data: data, encoding: .utf8) else { throw CLIError("\(file) is not UTF-8 text") }
@@ -36,6 +40,8 @@ struct ImportCommand: AsyncParsableCommand {
             throw CLIError("\(file) is not a readable CSV file: \(error)")
         }
         let (store, configuration, _) = try await openInitialised(database, seeds)
+        // The same content, whatever the file's name, line endings or byte-order mark.
+        let digest = Data(SHA256.hash(data: Data(text.replacingOccurrences(of: "\r\n", with: "\n").utf8)))
         guard let importer = ResponseImporter(configuration: configuration, timeZone: store.settings.timeZone) else {
             throw CLIError("no questionnaire is configured")
         }
@@ -46,7 +52,11 @@ struct ImportCommand: AsyncParsableCommand {
             printError("\(issues.count) error\(issues.count == 1 ? "" : "s"); nothing was imported.")
             throw ExitCode.failure
         case .success(let responses):
-            try await store.insert(invitations: [], responses: responses)
+            if let earlier = try await store.importResponses(responses, fileDigest: digest, again: again, at: Date()) {
+                let hour = ISO8601DateFormatter().string(from: earlier.hour)
+                throw CLIError(
+                    "\(file) was already imported (the same content, \(earlier.responses) response\(earlier.responses == 1 ? "" : "s"), in the hour from \(hour)); nothing was imported. Give --again to import it once more.")
+            }
             say("Imported \(responses.count) response\(responses.count == 1 ? "" : "s") from \(file).")
         }
     }

@@ -11,9 +11,10 @@ struct InitCommand: AsyncParsableCommand {
     @OptionGroup var seeds: SeedOptions
 
     func run() async throws {
-        let (store, _, report) = try await openInitialised(database, seeds)
+        let settings = try await database.settings()
+        let (store, _, report) = try await openInitialised(database, seeds, settings: settings, create: true)
         let applied = try store.appliedMigrations()
-        say("Database \(database.db): schema up to date (\(applied.count) migrations).")
+        say("Database \(try database.path(settings)): schema up to date (\(applied.count) migrations).")
         if report.isEmpty {
             say("Configuration: no changes.")
         } else {

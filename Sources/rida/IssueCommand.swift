@@ -9,121 +9,28 @@ struct IssueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue",
         abstract: "Issue one-time survey invitations for completed services; each token is shown once.",
-        subcommands: [Create.self, Revoke.self],
-        defaultSubcommand: Create.self)
+        discussion: """
+            Examples:
+              rida issue --db rida.sqlite --base-url https://survey.example.org --department beneficiary-services --channel office
+              rida issue --db rida.sqlite --from-csv services.csv --format csv --qr-dir qr/
+            `rida issue revoke --token TOKEN` revokes an unused invitation.
+            """,
+        subcommands: [Create.self, Revoke.self])
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case json, csv, text
     }
 
+    @OptionGroup var options: IssueOptions
+
+    func run() async throws { try await options.run() }
+
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "create", abstract: "Issue invitations (the default).")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Issue invitations (the same as `rida issue`).")
 
-        @OptionGroup var database: DatabaseOptions
-        @OptionGroup var seeds: SeedOptions
+        @OptionGroup var options: IssueOptions
 
-        @Option(help: "Department id (seeds/departments.yaml).") var department: String?
-        @Option(help: "Channel id: office, phone, social, letter, web.") var channel: String?
-        @Option(
-            name: .customLong("from-csv"),
-            help: ArgumentHelp(
-                "Issue one invitation per row of this CSV (columns department, channel, and optionally segment, service, locale, reference, expiresInDays); nothing is issued from a file with errors.",
-                valueName: "file.csv"))
-        var fromCSV: String?
-        @Option(help: "Segment id.") var segment: String?
-        @Option(help: "Service id within the department.") var service: String?
-        @Option(help: "The beneficiary's language (default: the configuration's default).") var locale: String?
-        @Option(help: "How many invitations.") var count: Int = 1
-        @Option(name: .customLong("expires-in-days"), help: "Days each link stays valid.") var expiresInDays: Int = InvitationIssuer.defaultLifetimeDays
-        @Option(help: "Output format: json, csv or text.") var format: Format = .json
-        @Option(
-            name: .customLong("qr-dir"),
-            help: ArgumentHelp("Also write a QR code of each link to this directory, as TOKEN.svg and TOKEN.png.", valueName: "dir"))
-        var qrDir: String?
-        @Option(
-            name: .customLong("base-url"), help: ArgumentHelp("Public address links are built from.", valueName: "url"))
-        var baseURL: String = ProcessInfo.processInfo.environment["RIDA_BASE_URL"] ?? "http://127.0.0.1:8080"
-
-        func validate() throws {
-            if fromCSV == nil, department == nil || channel == nil {
-                throw ValidationError("give --department and --channel, or --from-csv FILE")
-            }
-            if fromCSV != nil, department != nil || channel != nil {
-                throw ValidationError("--from-csv takes the department and channel from the file")
-            }
-            guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
-                throw ValidationError("--base-url must be an absolute http or https address")
-            }
-        }
-
-        func run() async throws {
-            let (store, configuration, _) = try await openInitialised(database, seeds)
-            var issuer = InvitationIssuer(configuration: configuration, store: store, baseURL: URL(string: baseURL)!)
-            issuer.timeZone = store.settings.timeZone
-            // The input line of each request, for bulk files.
-            var lines: [Int]?
-            let requests: [IssueRequest]
-            if let fromCSV {
-                let rows = try BulkIssueFile.read(fromCSV, issuer: issuer)
-                lines = rows.map(\.line)
-                requests = rows.map(\.request)
-            } else {
-                requests = [
-                    IssueRequest(
-                        department: department!, channel: channel!, segment: segment, service: service, locale: locale, count: count,
-                        expiresInDays: expiresInDays)
-                ]
-            }
-            let issued: [IssuedInvitation]
-            let total = requests.reduce(0) { $0 + ($1.count ?? 1) }
-            let bar = total >= 1000 ? ProgressBar(total: total, label: "Issuing invitations") : nil
-            do {
-                var report: (@Sendable (Int) -> Void)?
-                if let bar { report = { done in bar.update(done) } }
-                issued = try await issuer.issue(requests, progress: report)
-                bar?.finish()
-            } catch let error as IssueRequestError {
-                throw CLIError("cannot issue: \(error)")
-            } catch IssueError.duplicateReferences(let positions) {
-                for position in positions {
-                    printError("\(fromCSV ?? "request"): line \(lines?[position] ?? 0), column reference: already issued")
-                }
-                throw CLIError("\(positions.count) reference(s) already issued; nothing was issued")
-            }
-            if let qrDir {
-                try IssueCommand.writeQRCodes(issued, to: URL(fileURLWithPath: qrDir))
-            }
-            let formatter = ISO8601DateFormatter()
-            switch format {
-            case .json:
-                say(String(decoding: try IssuedInvitation.json(issued, pretty: true), as: UTF8.self))
-            case .csv:
-                var output = ""
-                let writer = try CSVWriter { output += $0 }
-                // Bulk output names each row's input line, so the case system can match links to services.
-                try writer.header((lines == nil ? [] : ["line"]) + ["token", "url", "expiresAt"])
-                for (index, invitation) in issued.enumerated() {
-                    let line: [CSVWriter.Cell] = lines.map { [.integer($0[index])] } ?? []
-                    try writer.row(line + [.text(invitation.token.value), .text(invitation.url.absoluteString), .text(formatter.string(from: invitation.expiresAt))])
-                }
-                FileHandle.standardOutput.write(Data(output.utf8))
-            case .text:
-                for invitation in issued { say("\(invitation.url.absoluteString)  (until \(formatter.string(from: invitation.expiresAt)))") }
-            }
-        }
-    }
-
-    static func writeQRCodes(_ issued: [IssuedInvitation], to directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let bar = issued.count >= 100 ? ProgressBar(total: issued.count, label: "Writing QR codes") : nil
-        defer { bar?.finish() }
-        for (done, invitation) in issued.enumerated() {
-            bar?.update(done)
-            let code = try QRCode(invitation.url.absoluteString)
-            let base = directory.appendingPathComponent(invitation.token.value)
-            try Data(code.svg().utf8).write(to: base.appendingPathExtension("svg"))
-            try code.png().write(to: base.appendingPathExtension("png"))
-        }
+        func run() async throws { try await options.run() }
     }
 
     struct Revoke: AsyncParsableCommand {
@@ -134,7 +41,7 @@ struct IssueCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let parsed = InvitationToken(parsing: token) else { throw CLIError("that is not an invitation token") }
-            let store = try database.open()
+            let store = try await database.open()
             switch try await store.revoke(tokenHash: parsed.hash, at: Date()) {
             case .revoked: say("Revoked.")
             case .alreadyRevoked: say("Already revoked.")
@@ -157,7 +64,7 @@ struct APIKeyCommand: AsyncParsableCommand {
         @Option(help: "Role: issuer, analyst, board or admin.") var role: Role
 
         func run() async throws {
-            let store = try database.open()
+            let store = try await database.open()
             var generator = SystemRandomNumberGenerator()
             let key = APIKeyToken.generate(using: &generator)
             do {
@@ -197,3 +104,118 @@ struct APIKeyCommand: AsyncParsableCommand {
 }
 
 extension Role: ExpressibleByArgument {}
+
+/// What `rida issue` (and `rida issue create`) take.
+struct IssueOptions: ParsableArguments {
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var seeds: SeedOptions
+
+    @Option(help: "Department id (seeds/departments.yaml).") var department: String?
+    @Option(help: "Channel id: office, phone, social, letter, web.") var channel: String?
+    @Option(
+        name: .customLong("from-csv"),
+        help: ArgumentHelp(
+            "Issue one invitation per row of this CSV (columns department, channel, and optionally segment, service, locale, reference, expiresInDays); nothing is issued from a file with errors.",
+            valueName: "file.csv"))
+    var fromCSV: String?
+    @Option(help: "Segment id.") var segment: String?
+    @Option(help: "Service id within the department.") var service: String?
+    @Option(help: "The beneficiary's language (default: the configuration's default).") var locale: String?
+    @Option(help: "How many invitations.") var count: Int = 1
+    @Option(name: .customLong("expires-in-days"), help: "Days each link stays valid.") var expiresInDays: Int = InvitationIssuer.defaultLifetimeDays
+    @Option(help: "Output format: json, csv or text.") var format: IssueCommand.Format = .json
+    @Option(
+        name: .customLong("qr-dir"),
+        help: ArgumentHelp("Also write a QR code of each link to this directory, as TOKEN.svg and TOKEN.png.", valueName: "dir"))
+    var qrDir: String?
+    @Option(
+        name: .customLong("base-url"),
+        help: ArgumentHelp(
+            "Public address links are built from, e.g. https://survey.example.org (setting base-url, $RIDA_BASE_URL; required).",
+            valueName: "url"))
+    var baseURL: String?
+
+    func validate() throws {
+        if fromCSV == nil, department == nil || channel == nil {
+            throw ValidationError("give --department and --channel, or --from-csv FILE")
+        }
+        if fromCSV != nil, department != nil || channel != nil {
+            throw ValidationError("--from-csv takes the department and channel from the file")
+        }
+    }
+
+    func run() async throws {
+        let settings = try await database.settings()
+        let baseURL = try PublicAddress.resolve(baseURL, settings)
+        // Checked before anything is issued: a link without its code would be half the work.
+        if qrDir != nil {
+            do { try QRCode.checkAvailable() } catch { throw CLIError("\(error)") }
+        }
+        let (store, configuration, _) = try await openInitialised(database, seeds, settings: settings)
+        var issuer = InvitationIssuer(configuration: configuration, store: store, baseURL: baseURL)
+        issuer.timeZone = store.settings.timeZone
+        // The input line of each request, for bulk files.
+        var lines: [Int]?
+        let requests: [IssueRequest]
+        if let fromCSV {
+            let rows = try BulkIssueFile.read(fromCSV, issuer: issuer)
+            lines = rows.map(\.line)
+            requests = rows.map(\.request)
+        } else {
+            requests = [
+                IssueRequest(
+                    department: department!, channel: channel!, segment: segment, service: service, locale: locale, count: count,
+                    expiresInDays: expiresInDays)
+            ]
+        }
+        let issued: [IssuedInvitation]
+        let total = requests.reduce(0) { $0 + ($1.count ?? 1) }
+        let bar = total >= 1000 ? ProgressBar(total: total, label: "Issuing invitations") : nil
+        do {
+            var report: (@Sendable (Int) -> Void)?
+            if let bar { report = { done in bar.update(done) } }
+            issued = try await issuer.issue(requests, progress: report)
+            bar?.finish()
+        } catch let error as IssueRequestError {
+            throw CLIError("cannot issue: \(error)")
+        } catch IssueError.duplicateReferences(let positions) {
+            for position in positions {
+                printError("\(fromCSV ?? "request"): line \(lines?[position] ?? 0), column reference: already issued")
+            }
+            throw CLIError("\(positions.count) reference(s) already issued; nothing was issued")
+        }
+        if let qrDir {
+            try IssueOptions.writeQRCodes(issued, to: URL(fileURLWithPath: qrDir))
+        }
+        let formatter = ISO8601DateFormatter()
+        switch format {
+        case .json:
+            say(String(decoding: try IssuedInvitation.json(issued, pretty: true), as: UTF8.self))
+        case .csv:
+            var output = ""
+            let writer = try CSVWriter { output += $0 }
+            // Bulk output names each row's input line, so the case system can match links to services.
+            try writer.header((lines == nil ? [] : ["line"]) + ["token", "url", "expiresAt"])
+            for (index, invitation) in issued.enumerated() {
+                let line: [CSVWriter.Cell] = lines.map { [.integer($0[index])] } ?? []
+                try writer.row(line + [.text(invitation.token.value), .text(invitation.url.absoluteString), .text(formatter.string(from: invitation.expiresAt))])
+            }
+            FileHandle.standardOutput.write(Data(output.utf8))
+        case .text:
+            for invitation in issued { say("\(invitation.url.absoluteString)  (until \(formatter.string(from: invitation.expiresAt)))") }
+        }
+    }
+
+    static func writeQRCodes(_ issued: [IssuedInvitation], to directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let bar = issued.count >= 100 ? ProgressBar(total: issued.count, label: "Writing QR codes") : nil
+        defer { bar?.finish() }
+        for (done, invitation) in issued.enumerated() {
+            bar?.update(done)
+            let code = try QRCode(invitation.url.absoluteString)
+            let base = directory.appendingPathComponent(invitation.token.value)
+            try Data(code.svg().utf8).write(to: base.appendingPathExtension("svg"))
+            try code.png().write(to: base.appendingPathExtension("png"))
+        }
+    }
+}

@@ -19,7 +19,7 @@ struct PurgeCommand: AsyncParsableCommand {
     var reports: String = "Reports"
 
     func run() async throws {
-        let store = try database.open()
+        let store = try await database.open()
         let purge = RetentionPurge(
             store: store, retentionDays: retention.days, reportsDirectory: URL(fileURLWithPath: reports), timeZone: store.settings.timeZone)
         let result: RetentionPurge.Summary
@@ -56,7 +56,7 @@ struct EraseCommand: AsyncParsableCommand {
     func run() async throws {
         let raw = token.split(separator: "/").last.map { String($0.split(separator: "?")[0]) } ?? token
         guard let parsed = InvitationToken(parsing: raw) else { throw CLIError("\"\(token)\" is not an invitation token or link") }
-        let store = try database.open()
+        let store = try await database.open()
         let summary = try await store.erase(token: parsed, at: Date(), by: .commandLine)
         guard summary.invitationFound else { throw CLIError("no invitation has this token (it may have been issued elsewhere)") }
         say(summary.contactsRemoved > 0 ? "Removed the contact request (phone, e-mail, scores and follow-up case): \(summary.contactsRemoved)." : "No contact request was found.")
@@ -85,7 +85,7 @@ struct AuditCommand: AsyncParsableCommand {
     var limit: Int = 50
 
     func run() async throws {
-        let store = try database.open()
+        let store = try await database.open()
         for entry in try await store.auditLog(limit: max(1, min(limit, 100_000))) {
             let parts = [entry.at.formatted(.iso8601), entry.actor, entry.action, entry.subject, entry.detail].compactMap { $0 }
             say(parts.joined(separator: "\t"))

@@ -19,70 +19,163 @@ import Glibc
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the service. Stops gracefully on SIGINT or SIGTERM.")
+        abstract: "Run the service. Stops gracefully on SIGINT or SIGTERM.",
+        discussion: """
+            Every option can also be set by an environment variable RIDA_<NAME> (RIDA_BASE_URL, \
+            RIDA_TRUSTED_PROXY=10.0.0.0/8,127.0.0.1) or by NAME in the YAML file of --settings; a \
+            flag wins over the environment, which wins over the file. See docs/settings.md.
+            """)
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var seeds: SeedOptions
 
-    @Option(help: "Address to listen on.")
-    var host: String = "127.0.0.1"
+    @Option(help: ArgumentHelp("Address to listen on (setting host; default 127.0.0.1).", valueName: "address"))
+    var host: String?
 
-    @Option(help: "Port to listen on (0 picks a free one).")
-    var port: Int = 8080
+    @Option(help: ArgumentHelp("Port to listen on, 0 picks a free one (setting port; default 8080).", valueName: "port"))
+    var port: Int?
 
     @Option(
         name: .customLong("base-url"),
-        help: ArgumentHelp("Public address survey links are built from (default: http://HOST:PORT).", valueName: "url"))
+        help: ArgumentHelp(
+            "Public address survey links are built from, e.g. https://survey.example.org (setting base-url; required, but for --demo).",
+            valueName: "url"))
     var baseURL: String?
 
-    @Flag(help: "Fill an empty database with a year of synthetic data first.")
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "A reverse proxy (CIDR, repeatable) whose X-Forwarded-For names the client; no other's is read (setting trusted-proxy; default none).",
+            valueName: "cidr"))
+    var trustedProxies: [CIDR] = []
+
+    @Option(
+        name: .customLong("idle-timeout"),
+        help: ArgumentHelp("Seconds a kept-alive connection may wait for its next request (setting idle-timeout; default 60).", valueName: "seconds"))
+    var idleTimeout: Double?
+
+    @Option(
+        name: .customLong("header-timeout"),
+        help: ArgumentHelp("Seconds from a request's first byte to its complete head (setting header-timeout; default 15).", valueName: "seconds"))
+    var headerTimeout: Double?
+
+    @Option(
+        name: .customLong("body-timeout"),
+        help: ArgumentHelp("Seconds for a request's whole body (setting body-timeout; default 30).", valueName: "seconds"))
+    var bodyTimeout: Double?
+
+    @Option(
+        name: .customLong("max-connections"),
+        help: ArgumentHelp("Open connections at most; more wait in the backlog (setting max-connections; default 1024).", valueName: "count"))
+    var maxConnections: Int?
+
+    @Option(
+        name: .customLong("min-free-disk-mb"),
+        help: ArgumentHelp("Free space beside the database below which /readyz answers 503 (setting min-free-disk-mb; default 256).", valueName: "MB"))
+    var minFreeDiskMB: Int?
+
+    @Flag(help: "Create the database if needed and fill an empty one with a year of synthetic data first.")
     var demo = false
 
     @Option(name: .customLong("demo-responses"), help: "Number of synthetic responses --demo writes.")
     var demoResponses: Int = 120_000
 
-    @Option(help: ArgumentHelp("Directory of the page templates (default: $RIDA_TEMPLATES, else ./Templates).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Directory of the page templates (setting templates, $RIDA_TEMPLATES; default ./Templates).", valueName: "dir"))
     var templates: String?
 
-    @Option(help: ArgumentHelp("Directory the reports asked for through the API are written to (default ./Reports).", valueName: "dir"))
-    var reports: String = "Reports"
+    @Option(help: ArgumentHelp("Directory the reports asked for through the API are written to (setting reports; default ./Reports).", valueName: "dir"))
+    var reports: String?
 
-    @OptionGroup var retention: RetentionOptions
+    @Option(
+        name: .customLong("retention-days"),
+        help: ArgumentHelp("Days free text and contact details are kept before they are deleted for real (setting retention-days; default 365).", valueName: "days"))
+    var retentionDays: Int?
 
     @Option(
         name: .customLong("follow-up-hours"),
-        help: ArgumentHelp("Service level of follow-up cases: hours from a low score to the due date of the call back.", valueName: "hours"))
-    var followUpHours: Int = 72
+        help: ArgumentHelp(
+            "Service level of follow-up cases: hours from a low score to the due date of the call back (setting follow-up-hours; default 72).",
+            valueName: "hours"))
+    var followUpHours: Int?
 
     @Option(
         name: .customLong("webhook-url"),
         help: ArgumentHelp(
-            "Send events (new follow-up cases, case changes) to this address, signed with $RIDA_WEBHOOK_SECRET (HMAC-SHA256).",
+            "Send events (new follow-up cases, case changes) to this address, signed with $RIDA_WEBHOOK_SECRET (HMAC-SHA256) (setting webhook-url).",
             valueName: "url"))
     var webhookURL: String?
 
-    func validate() throws {
-        guard (1...24 * 365).contains(followUpHours) else { throw ValidationError("--follow-up-hours must be between 1 and 8760") }
-        if let webhookURL {
-            guard let url = URL(string: webhookURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
-                throw ValidationError("--webhook-url must be an absolute http or https address")
+    /// Every setting of the server, resolved from flags, environment and file.
+    struct Resolved {
+        var host: String
+        var port: Int
+        var baseURL: URL?
+        var trustedProxies: [CIDR]
+        var limits: ConnectionLimits
+        var minimumFreeBytes: Int64
+        var templates: String
+        var reports: String
+        var retentionDays: Int
+        var followUpHours: Int
+        var webhookURL: URL?
+    }
+
+    func resolve(_ settings: Settings) throws -> Resolved {
+        func check(_ condition: Bool, _ message: String) throws {
+            guard condition else { throw CLIError(message) }
+        }
+        let host = try settings.resolve(host, "host", default: "127.0.0.1")
+        let port = try settings.resolve(port, "port", default: 8080)
+        try check((0...65535).contains(port), "the port must be between 0 and 65535 (given: \(port))")
+        let proxies = trustedProxies.isEmpty ? try settings.values("trusted-proxy", as: CIDR.self) ?? [] : trustedProxies
+        let idle = try settings.resolve(idleTimeout, "idle-timeout", default: 60)
+        let header = try settings.resolve(headerTimeout, "header-timeout", default: 15)
+        let body = try settings.resolve(bodyTimeout, "body-timeout", default: 30)
+        for (name, value) in [("idle-timeout", idle), ("header-timeout", header), ("body-timeout", body)] {
+            try check(value > 0 && value <= 3600, "--\(name) must be more than 0 and at most 3600 seconds (given: \(value))")
+        }
+        let connections = try settings.resolve(maxConnections, "max-connections", default: 1024)
+        try check((1...1_000_000).contains(connections), "--max-connections must be between 1 and 1000000 (given: \(connections))")
+        let freeMB = try settings.resolve(minFreeDiskMB, "min-free-disk-mb", default: 256)
+        try check(freeMB >= 0, "--min-free-disk-mb cannot be negative")
+        let retention = try settings.resolve(retentionDays, "retention-days", default: 365)
+        try check((1...36_500).contains(retention), "--retention-days must be between 1 and 36500")
+        let followUp = try settings.resolve(followUpHours, "follow-up-hours", default: 72)
+        try check((1...24 * 365).contains(followUp), "--follow-up-hours must be between 1 and 8760")
+        var webhook: URL?
+        if let text = try settings.resolve(webhookURL, "webhook-url") as String? {
+            guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
+                throw CLIError("the webhook URL must be an absolute http or https address (given: \(text))")
             }
             guard let secret = ProcessInfo.processInfo.environment["RIDA_WEBHOOK_SECRET"], secret.utf8.count >= 16 else {
-                throw ValidationError("--webhook-url needs the signing secret in the environment variable RIDA_WEBHOOK_SECRET (at least 16 characters)")
+                throw CLIError("the webhook needs its signing secret in the environment variable RIDA_WEBHOOK_SECRET (at least 16 characters)")
             }
+            webhook = url
         }
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
-        if let baseURL {
-            guard let url = URL(string: baseURL), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else {
-                throw ValidationError("--base-url must be an absolute http or https address, e.g. https://survey.example.org")
-            }
-        }
+        // Without a public address only the demo serves, at http://HOST:PORT.
+        let givenAddress: String? = try settings.resolve(baseURL, "base-url")
+        let publicAddress: URL? = demo && givenAddress == nil ? nil : try PublicAddress.resolve(baseURL, settings)
+        return Resolved(
+            host: host, port: port,
+            baseURL: publicAddress,
+            trustedProxies: proxies,
+            limits: ConnectionLimits(
+                idle: .milliseconds(Int64(idle * 1000)), header: .milliseconds(Int64(header * 1000)), body: .milliseconds(Int64(body * 1000)),
+                maximumConnections: connections),
+            minimumFreeBytes: Int64(freeMB) * 1_048_576,
+            templates: try settings.resolve(templates, "templates", default: TemplateLibrary.defaultDirectoryName),
+            reports: try settings.resolve(reports, "reports", default: "Reports"),
+            retentionDays: retention, followUpHours: followUp, webhookURL: webhook)
     }
 
     func run() async throws {
         var logger = Logger(label: "rida")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let (store, configuration, _) = try await openInitialised(database, seeds, casePolicy: CasePolicy(dueWithinHours: followUpHours))
+        let loaded = try await database.settings()
+        var resolved = try resolve(loaded)
+        let dbPath = try database.path(loaded)
+        let (store, configuration, _) = try await openInitialised(
+            database, seeds, settings: loaded, create: demo, casePolicy: CasePolicy(dueWithinHours: resolved.followUpHours))
         if demo {
             let counts = try await store.counts()
             if counts.responses == 0 && counts.invitations == 0 {
@@ -97,19 +190,21 @@ struct ServeCommand: AsyncParsableCommand {
                 try await writeDemo(generator, into: store)
                 try await printSummary(store, generator: generator, seconds: Date().timeIntervalSince(started))
             } else {
-                say("\(database.db) already holds data (\(counts.responses) responses); --demo adds nothing.")
+                say("\(dbPath) already holds data (\(counts.responses) responses); --demo adds nothing.")
             }
         }
         // Links are built from the public address before the server binds: with `--port 0` and
         // no `--base-url`, pick the free port now, so the links name the port it listens on.
-        let port = port == 0 && baseURL == nil ? (freePort(host: host) ?? 0) : port
-        let settings = ServerSettings(host: host, port: port, baseURL: baseURL.flatMap(URL.init(string:)))
-        let directory = templates.map { URL(fileURLWithPath: $0) } ?? TemplateLibrary.defaultDirectory()
+        if resolved.port == 0 && resolved.baseURL == nil { resolved.port = freePort(host: resolved.host) ?? 0 }
+        var settings = ServerSettings(host: resolved.host, port: resolved.port, baseURL: resolved.baseURL)
+        settings.trustedProxies = resolved.trustedProxies
+        settings.limits = resolved.limits
+        settings.minimumFreeBytes = resolved.minimumFreeBytes
         let library: TemplateLibrary
         do {
-            library = try await TemplateLibrary(directory: directory, required: ServerDependencies.requiredTemplates)
+            library = try await TemplateLibrary(directory: URL(fileURLWithPath: resolved.templates), required: ServerDependencies.requiredTemplates)
         } catch {
-            throw CLIError("cannot load the page templates: \(error)")
+            throw CLIError("cannot load the page templates of \(resolved.templates): \(error)")
         }
         if demo {
             // A fresh link to try the questionnaire with.
@@ -118,35 +213,43 @@ struct ServeCommand: AsyncParsableCommand {
             let link = try await issuer.issue([IssueRequest(department: "beneficiary-services", channel: "web", segment: "umrah")])
             say("Survey link (one use): \(link[0].url.absoluteString)")
         }
+        let reportsDirectory = URL(fileURLWithPath: resolved.reports)
         var dependencies = ServerDependencies(
             configuration: configuration, status: store, survey: store, keys: store, cells: store, exporter: store, operations: store,
             sessions: store, templates: library,
-            timeZone: store.settings.timeZone, reportsDirectory: URL(fileURLWithPath: reports))
+            timeZone: store.settings.timeZone, reportsDirectory: reportsDirectory)
         dependencies.metrics = ServerMetrics(databaseBusyRetries: { store.busyRetries })
         // One process, one server: libraries that record through swift-metrics export at /metrics too.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: dependencies.metrics.registry))
         var services: [any ServiceLifecycle.Service] = [
             RetentionService(
                 purge: RetentionPurge(
-                    store: store, retentionDays: retention.days, reportsDirectory: URL(fileURLWithPath: reports), timeZone: store.settings.timeZone),
+                    store: store, retentionDays: resolved.retentionDays, reportsDirectory: reportsDirectory, timeZone: store.settings.timeZone),
                 logger: logger)
         ]
-        if let webhookURL, let url = URL(string: webhookURL), let secret = ProcessInfo.processInfo.environment["RIDA_WEBHOOK_SECRET"] {
+        if let url = resolved.webhookURL, let secret = ProcessInfo.processInfo.environment["RIDA_WEBHOOK_SECRET"] {
             services.append(WebhookDelivery(store: store, settings: WebhookSettings(url: url, secret: secret), logger: logger))
         }
+        let publicAddress = settings.baseURL.absoluteString
+        let (listenHost, listenPort) = (settings.host, settings.port)
         let app = buildApplication(
             settings: settings,
             dependencies: dependencies,
             logger: logger,
             services: services,
             onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? settings.port
-                let publicAddress = baseURL ?? "http://\(settings.host == "0.0.0.0" ? "localhost" : settings.host):\(port)"
-                say("Rida is listening on http://\(settings.host):\(port) (database \(database.db)); public address \(publicAddress)")
-                say("Health: http://\(settings.host):\(port)/healthz. Stop with Ctrl-C.")
+                let port = channel.localAddress?.port ?? listenPort
+                say("Rida is listening on http://\(listenHost):\(port) (database \(dbPath)); public address \(publicAddress)")
+                say("Health: http://\(listenHost):\(port)/healthz, readiness: /readyz. Stop with Ctrl-C.")
             })
         try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         say("Rida stopped.")
+    }
+}
+
+extension CIDR: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(argument)
     }
 }
 

@@ -110,7 +110,35 @@ public struct MonthlyVolume: Hashable, Sendable, Codable {
 public protocol StoreStatusReader: Sendable {
     /// Succeeds when the database answers a query.
     func ping() async throws
+    /// Whether the store can take writes now: the problems found (none when ready), checked by
+    /// a committed write and the free disk space beside the database.
+    func readiness(minimumFreeBytes: Int64) async -> StoreReadiness
     func counts() async throws -> StoreCounts
     /// Monthly volumes in the organisation's time zone.
     func monthlyVolumes() async throws -> [MonthlyVolume]
+}
+
+/// What `/readyz` reports.
+public struct StoreReadiness: Sendable, Equatable {
+    /// Why writes cannot succeed now; empty when ready.
+    public var problems: [String]
+    /// Free bytes on the database's file system, when known.
+    public var freeBytes: Int64?
+
+    public init(problems: [String], freeBytes: Int64? = nil) {
+        self.problems = problems
+        self.freeBytes = freeBytes
+    }
+}
+
+extension StoreStatusReader {
+    /// A store that cannot tell more is ready when it answers.
+    public func readiness(minimumFreeBytes: Int64) async -> StoreReadiness {
+        do {
+            try await ping()
+            return StoreReadiness(problems: [])
+        } catch {
+            return StoreReadiness(problems: ["the database does not answer"])
+        }
+    }
 }

@@ -20,6 +20,10 @@ struct AdminController {
     let templates: TemplateLibrary
     let guardian: AdminGuard
     let timeZone: TimeZone
+    /// Slows wrong keys at the sign-in, per client; a right key never meets it.
+    let throttle: FailureThrottle
+    let addressing: ClientAddressing
+    let metrics: ServerMetrics
 
     static let maximumBody = 64 * 1024
     static let maximumFields = 32
@@ -28,8 +32,12 @@ struct AdminController {
 
     init(
         configuration: SeedConfiguration, keys: any APIKeyStore, sessions: any AdminSessionStore, operations: any OperationsStore,
-        reports: ReportFiles, templates: TemplateLibrary, baseURL: URL, timeZone: TimeZone, policy: AdminSessionPolicy = AdminSessionPolicy()
+        reports: ReportFiles, templates: TemplateLibrary, baseURL: URL, timeZone: TimeZone, policy: AdminSessionPolicy = AdminSessionPolicy(),
+        throttle: FailureThrottle = FailureThrottle(), addressing: ClientAddressing = ClientAddressing(), metrics: ServerMetrics = ServerMetrics()
     ) {
+        self.throttle = throttle
+        self.addressing = addressing
+        self.metrics = metrics
         self.configuration = configuration
         self.keys = keys
         self.operations = operations
@@ -84,7 +92,7 @@ struct AdminController {
         guard let cookie = request.cookies[AdminGuard.loginCookie]?.value, let sent = fields["login_token"]?.last, AdminSecret.matches(cookie, sent)
         else { return loginForm(language, status: .forbidden, error: text("loginExpired")) }
         guard let raw = fields["key"]?.last, let token = APIKeyToken(parsing: raw.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            return loginForm(language, status: .unauthorized, error: text("wrongKey"))
+            return await wrongKey(request, context, language, reason: "not a key")
         }
         let key: APIKey?
         do {
@@ -92,7 +100,7 @@ struct AdminController {
         } catch {
             return unavailable(context, error, language)
         }
-        guard let key else { return loginForm(language, status: .unauthorized, error: text("wrongKey")) }
+        guard let key else { return await wrongKey(request, context, language, reason: "unknown or revoked key") }
         guard Self.signInRoles.contains(key.role) else { return loginForm(language, status: .forbidden, error: text("issuerRefused")) }
         let id = AdminSecret.generate()
         do {
@@ -108,6 +116,41 @@ struct AdminController {
         response.headers[values: .setCookie].append(guardian.sessionCookie(id))
         response.headers[values: .setCookie].append(guardian.clearedLoginCookie())
         return response
+    }
+
+    /// A failed sign-in: written to the audit log with the client's address, and — past a few
+    /// failures from that address — answered later and later, with 429.
+    private func wrongKey(_ request: Request, _ context: AppRequestContext, _ language: String, reason: String) async -> Response {
+        let client = addressing.key(socket: context.remoteAddress, headers: request.headers)
+        let verdict = throttle.failure(client)
+        if case .refuse = verdict {
+            // Already answers waiting for this client: not written again, so a flood cannot fill the log.
+        } else {
+            do {
+                try await operations.audit(
+                    AuditEntry(at: Date(), actor: "unknown", action: "admin.sign-in-failed", subject: client, detail: reason))
+            } catch {
+                context.logger.error("failed sign-in not audited", metadata: ["error": "\(String(describing: type(of: error)))"])
+            }
+        }
+        context.logger.notice("admin sign-in failed", metadata: ["client": "\(client)"])
+        let text = AdminText(language: language)
+        switch verdict {
+        case .answer:
+            return loginForm(language, status: .unauthorized, error: text("wrongKey"))
+        case .refuse(let retryAfter):
+            metrics.recordThrottled(.signIn)
+            var response = loginForm(language, status: .tooManyRequests, error: text("tooManySignIns"))
+            response.headers[.retryAfter] = String(retryAfter)
+            return response
+        case .delay(let seconds, let retryAfter):
+            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            throttle.finished(client)
+            metrics.recordThrottled(.signIn)
+            var response = loginForm(language, status: .tooManyRequests, error: text("tooManySignIns"))
+            response.headers[.retryAfter] = String(retryAfter)
+            return response
+        }
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {

@@ -42,6 +42,10 @@ struct AdminText {
             "Keys of the issuer role issue invitations through the API; they cannot open the admin area. Ask the administrator for an analyst, board or admin key.",
             "مفاتيح دور «مُصدِر الدعوات» تُصدر الدعوات عبر الواجهة البرمجية ولا تفتح لوحة الإدارة. اطلب من مسؤول النظام مفتاح محلل أو مجلس إدارة أو مسؤول."
         ),
+        "tooManySignIns": (
+            "Too many wrong keys were tried from your network. Please wait a minute, then try again.",
+            "جُرِّبت مفاتيح خاطئة كثيرة من شبكتك. يُرجى الانتظار دقيقة ثم المحاولة مرة أخرى."
+        ),
         "loginExpired": ("The sign-in form had expired. Please try again.", "انتهت صلاحية نموذج الدخول. يُرجى المحاولة مرة أخرى."),
         // Refusals
         "refusedTitle": ("Not allowed", "غير مسموح"),
