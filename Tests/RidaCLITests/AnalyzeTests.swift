@@ -13,7 +13,7 @@ extension CommandLineTests {
 
     static func analysisFixture() async throws -> String {
         let directory = try temporaryDirectory()
-        let db = directory.appendingPathComponent("rida.sqlite").path
+        let db = try await newDatabase(in: directory)
         var lines = ["date,department,channel,overall"]
         for month in 1...12 {
             let day = "2025-\(month < 10 ? "0" : "")\(month)-15"

@@ -5,7 +5,7 @@ import Testing
 extension CommandLineTests {
     @Test func bulkIssueGivesOneLinkPerRowAndHashesReferences() async throws {
         let directory = try temporaryDirectory()
-        let db = directory.appendingPathComponent("rida.sqlite").path
+        let db = try await newDatabase(in: directory)
         let file = directory.appendingPathComponent("services.csv")
         try """
             department,channel,segment,service,locale,reference
@@ -42,7 +42,7 @@ extension CommandLineTests {
 
     @Test func bulkIssueWithErrorsIssuesNothing() async throws {
         let directory = try temporaryDirectory()
-        let db = directory.appendingPathComponent("rida.sqlite").path
+        let db = try await newDatabase(in: directory)
         let file = directory.appendingPathComponent("services.csv")
         try """
             department,channel,locale
@@ -64,7 +64,7 @@ extension CommandLineTests {
 extension CommandLineTests {
     @Test func qrCodesAreWrittenForEveryLink() async throws {
         let directory = try temporaryDirectory()
-        let db = directory.appendingPathComponent("rida.sqlite").path
+        let db = try await newDatabase(in: directory)
         let qr = directory.appendingPathComponent("qr")
         let result = try await rida(
             ["issue", "--db", db, "--seeds", shippedSeeds.path, "--department", "gift-distribution", "--channel", "office", "--count", "2",

@@ -5,7 +5,7 @@ import Testing
 extension CommandLineTests {
     @Test func importStoresEveryRowOfAValidFile() async throws {
         let directory = try temporaryDirectory()
-        let db = directory.appendingPathComponent("rida.sqlite").path
+        let db = try await newDatabase(in: directory)
         let file = directory.appendingPathComponent("paper.csv")
         let csv = """
             \u{FEFF}date,department,channel,segment,locale,overall,referral,ease,recommend,suggestion
@@ -39,7 +39,7 @@ extension CommandLineTests {
 
     @Test func importListsErrorsByLineAndColumnAndStoresNothing() async throws {
         let directory = try temporaryDirectory()
-        let db = directory.appendingPathComponent("rida.sqlite").path
+        let db = try await newDatabase(in: directory)
         let file = directory.appendingPathComponent("paper.csv")
         let csv = """
             date,department,channel,overall,referral,speed
@@ -68,7 +68,7 @@ extension CommandLineTests {
         let directory = try temporaryDirectory()
         let file = directory.appendingPathComponent("paper.csv")
         try "date,department,channel,overall,staff_name\n2026-03-01,registration,office,5,Ahmad\n".write(to: file, atomically: true, encoding: .utf8)
-        let result = try await rida(["import", "--db", directory.appendingPathComponent("rida.sqlite").path, "--seeds", shippedSeeds.path, file.path])
+        let result = try await rida(["import", "--db", try await newDatabase(in: directory), "--seeds", shippedSeeds.path, file.path])
         #expect(result.status != 0)
         #expect(result.error.contains("line 1, column staff_name: unknown column"))
     }

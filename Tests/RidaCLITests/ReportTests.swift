@@ -13,7 +13,7 @@ extension CommandLineTests {
     /// comment, all to be withheld.
     static func reportFixture() async throws -> (db: String, directory: URL) {
         let directory = try temporaryDirectory()
-        let db = directory.appendingPathComponent("rida.sqlite").path
+        let db = try await newDatabase(in: directory)
         var lines = ["date,department,channel,overall,suggestion"]
         func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         for index in 0..<30 {

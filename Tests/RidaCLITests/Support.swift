@@ -38,7 +38,11 @@ private func runRida(_ arguments: [String], in directory: URL?, environment: [St
     process.executableURL = ridaExecutable
     process.arguments = arguments
     process.currentDirectoryURL = directory ?? FileManager.default.temporaryDirectory
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    // Links need a public address; tests of its absence remove this one (an empty value).
+    var merged = ProcessInfo.processInfo.environment.merging(["RIDA_BASE_URL": "https://survey.test"]) { current, _ in current }
+        .merging(environment) { $1 }
+    for (name, value) in merged where value.isEmpty { merged[name] = nil }
+    process.environment = merged
     let output = Pipe(), error = Pipe()
     process.standardOutput = output
     process.standardError = error
@@ -47,6 +51,14 @@ private func runRida(_ arguments: [String], in directory: URL?, environment: [St
     let errorData = error.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return RunResult(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self), error: String(decoding: errorData, as: UTF8.self))
+}
+
+/// A new database in `directory`, made as an operator makes one: `rida init`.
+func newDatabase(in directory: URL, name: String = "rida.sqlite") async throws -> String {
+    let db = directory.appendingPathComponent(name).path
+    let result = try await rida(["init", "--db", db, "--seeds", shippedSeeds.path])
+    guard result.status == 0 else { throw CLITestError("rida init failed: \(result.error)") }
+    return db
 }
 
 func temporaryDirectory() throws -> URL {

@@ -56,11 +56,11 @@ struct UnavailableStore: StoreStatusReader {
     @Test func unavailableWithoutAStackTraceWhenTheDatabaseFails() async throws {
         let app = buildApplication(settings: ServerSettings(port: 0), dependencies: try await dependencies(try await temporaryStore(), status: UnavailableStore()))
         try await app.test(.router) { client in
-            try await client.execute(uri: "/healthz", method: .get) { response in
+            try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 let body = String(buffer: response.body)
-                #expect(body == #"{"status":"unavailable"}"#)
-                #expect(!body.contains("disk"))
+                #expect(body == #"{"problems":["the database does not answer"],"reason":"the database does not answer","status":"unavailable"}"#)
+                #expect(!body.contains("disk I/O"))
             }
         }
     }

@@ -37,7 +37,7 @@ db="$work/rida.sqlite"
 "$rida" demo --db "$db" --responses 4000 --months 13 --seed 7 >/dev/null
 key="$("$rida" apikey create --db "$db" --name schemathesis --role admin 2>/dev/null)"
 
-"$rida" serve --db "$db" --host 127.0.0.1 --port 0 --reports "$work/reports" >"$work/serve.log" 2>&1 &
+"$rida" serve --db "$db" --host 127.0.0.1 --port 0 --base-url https://survey.test --reports "$work/reports" >"$work/serve.log" 2>&1 &
 server=$!
 base=""
 for _ in $(seq 1 100); do
