@@ -31,13 +31,14 @@ public struct ConnectionLimits: Sendable {
 /// request, one after it sees the head and the end.
 final class ConnectionDeadlines: @unchecked Sendable {
     // Confined to the channel's event loop, as both handlers are.
-    enum Phase { case idle, head, body, answering }
-
     let limits: ConnectionLimits
     let onTimeout: @Sendable (ServerMetrics.ConnectionDeadline) -> Void
-    var phase = Phase.idle
-    /// Bytes of a next (pipelined) request arrived while one was being answered.
-    var bytesWhileAnswering = false
+    /// Bytes of a request arrived whose head is not complete yet.
+    var readingHead = false
+    /// A request's head arrived, its end not yet.
+    var readingBody = false
+    /// Requests read in full and not yet answered (more than one when a client pipelines).
+    var answering = 0
     var timer: Scheduled<Void>?
     var context: ChannelHandlerContext?
 
@@ -68,36 +69,34 @@ final class ConnectionDeadlines: @unchecked Sendable {
         timer = nil
     }
 
+    /// While a request is being answered no deadline runs (a report may take a while); the
+    /// deadlines of a pipelined next request start once the answers are out.
     func bytesArrived() {
-        switch phase {
-        case .idle:
-            phase = .head
-            arm(.header)
-        case .answering:
-            bytesWhileAnswering = true
-        case .head, .body:
-            break
-        }
+        guard !readingHead, !readingBody else { return }
+        readingHead = true
+        if answering == 0 { arm(.header) }
     }
 
     func headArrived() {
-        phase = .body
-        arm(.body)
+        readingHead = false
+        readingBody = true
+        if answering == 0 { arm(.body) }
     }
 
     func endArrived() {
-        phase = .answering
+        readingBody = false
+        answering += 1
         disarm()
     }
 
     func answered() {
-        guard phase == .answering else { return }
-        if bytesWhileAnswering {
-            bytesWhileAnswering = false
-            phase = .head
+        answering = max(0, answering - 1)
+        guard answering == 0 else { return }
+        if readingBody {
+            arm(.body)
+        } else if readingHead {
             arm(.header)
         } else {
-            phase = .idle
             arm(.idle)
         }
     }
