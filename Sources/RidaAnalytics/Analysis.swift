@@ -33,6 +33,14 @@ public struct AnalysisRequest: Sendable, Hashable {
     public var policy: SmallNumbersPolicy
     /// False discovery rate across the trend tests of one metric.
     public var falseDiscoveryRate: Double
+    /// Today in the organisation's time zone: a period that has not ended by then is
+    /// provisional, and so is a period's response rate while its invitations may still be
+    /// answered. Nil: every period counts as complete.
+    public var today: CalendarDay?
+    /// Days an invitation stays open, for the response rates' provisional periods.
+    public var invitationLifetimeDays = InvitationIssuer.defaultLifetimeDays
+    /// Whether provisional periods count in trends, control-chart limits and comparisons.
+    public var includeProvisional = false
 
     public init(
         from: String, to: String, period: PeriodKind = .month, by: [AnalysisDimension] = [.department], metrics: [MetricKind] = MetricKind.headline,
@@ -46,6 +54,20 @@ public struct AnalysisRequest: Sendable, Hashable {
         self.confidence = confidence
         self.policy = policy
         self.falseDiscoveryRate = falseDiscoveryRate
+    }
+}
+
+extension AnalysisRequest {
+    /// A period that has not ended by `today`.
+    public func isProvisional(_ period: Period) -> Bool {
+        guard let today else { return false }
+        return period.last >= today
+    }
+
+    /// A period some of whose invitations may still be answered.
+    public func isRateProvisional(_ period: Period) -> Bool {
+        guard let today else { return false }
+        return period.last.adding(days: invitationLifetimeDays) >= today
     }
 }
 
@@ -113,7 +135,7 @@ extension AnalysisRequest {
 public struct AnalysisEngine: Sendable {
     public static let methodsVersion = "1"
     let configuration: SeedConfiguration
-    let timeZone: TimeZone
+    public let timeZone: TimeZone
 
     public init(configuration: SeedConfiguration, timeZone: TimeZone) {
         self.configuration = configuration
@@ -389,8 +411,11 @@ public struct AnalysisEngine: Sendable {
             for (position, job) in jobs.enumerated() {
                 group.addTask {
                     let item = job.item.flatMap { itemIndex[$0] }
+                    // Provisional periods are shown, but are no evidence of a trend, a signal or a difference.
+                    let open = periods.filter { job.kind == .responseRate ? request.isRateProvisional($0) : request.isProvisional($0) }.count
+                    let complete = request.includeProvisional ? periods.count : periods.count - open
                     let result = metric(
-                        job.kind, item: job.item, request: request, periods: periods, units: units, coarseOf: coarseOf
+                        job.kind, item: job.item, request: request, periods: periods, complete: complete, units: units, coarseOf: coarseOf
                     ) { unit, period in
                         Statistic.of(
                             job.kind, item: job.item, tally: item.flatMap { totals.tally(row: order[unit], period: period, item: $0) },
@@ -407,7 +432,11 @@ public struct AnalysisEngine: Sendable {
             from: periods.first!.label, to: periods.last!.label, period: request.period, by: request.by, timeZone: timeZone.identifier,
             methodsVersion: Self.methodsVersion, confidence: request.confidence,
             suppressBelow: request.policy.suppressBelow, flagFrom: request.policy.eligibleFrom,
-            periods: periods.map { PeriodInfo(label: $0.label, first: $0.first.description, last: $0.last.description) },
+            periods: periods.map {
+                PeriodInfo(
+                    label: $0.label, first: $0.first.description, last: $0.last.description, provisional: request.isProvisional($0),
+                    responseRateProvisional: request.isRateProvisional($0))
+            },
             metrics: metrics, notes: notes, protectedAt: fineBy)
     }
 

@@ -176,6 +176,10 @@ struct JSONOutput {
             output.string(period.label)
             output.key("last")
             output.string(period.last)
+            output.key("provisional")
+            output.bool(period.provisional)
+            output.key("responseRateProvisional")
+            output.bool(period.responseRateProvisional)
             output.close("}", empty: false)
         }
         key("protectedAt")

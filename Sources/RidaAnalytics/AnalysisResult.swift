@@ -30,6 +30,32 @@ public struct PeriodInfo: Sendable, Hashable, Codable {
     public var label: String
     public var first: String
     public var last: String
+    /// Not over yet: shown, but left out of trends, control-chart limits and comparisons
+    /// (unless the request includes provisional periods).
+    public var provisional: Bool = false
+    /// Some invitations of the period may still be answered: its response rate is not final,
+    /// and is left out of the response rate's trends, limits and comparisons the same way.
+    public var responseRateProvisional: Bool = false
+
+    public init(label: String, first: String, last: String, provisional: Bool = false, responseRateProvisional: Bool = false) {
+        self.label = label
+        self.first = first
+        self.last = last
+        self.provisional = provisional
+        self.responseRateProvisional = responseRateProvisional
+    }
+
+    enum CodingKeys: String, CodingKey { case label, first, last, provisional, responseRateProvisional }
+
+    /// Results written before periods were marked provisional read as complete.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        label = try container.decode(String.self, forKey: .label)
+        first = try container.decode(String.self, forKey: .first)
+        last = try container.decode(String.self, forKey: .last)
+        provisional = try container.decodeIfPresent(Bool.self, forKey: .provisional) ?? false
+        responseRateProvisional = try container.decodeIfPresent(Bool.self, forKey: .responseRateProvisional) ?? false
+    }
 }
 
 /// One metric (for one item, where the metric is per item) over every unit.

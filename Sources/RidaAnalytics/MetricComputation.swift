@@ -15,9 +15,11 @@ extension AnalysisEngine {
     /// small. The price is that totals leave out the responses of hidden cells; the result says
     /// how many cells that is.
     func metric(
-        _ kind: MetricKind, item: ItemKey?, request: AnalysisRequest, periods: [Period], units: [[String?]], coarseOf: [Int],
-        statistic: (Int, Int) -> Statistic
+        _ kind: MetricKind, item: ItemKey?, request: AnalysisRequest, periods: [Period], complete: Int? = nil, units: [[String?]],
+        coarseOf: [Int], statistic: (Int, Int) -> Statistic
     ) -> MetricResult {
+        // The leading periods that count as evidence; the rest are provisional.
+        let complete = min(complete ?? periods.count, periods.count)
         let policy = request.policy
         let empty = Statistic.empty(kind, item)
         var grid = units.indices.map { _ in [Statistic](repeating: empty, count: periods.count) }
@@ -49,7 +51,7 @@ extension AnalysisEngine {
 
         var unitSeries: [UnitSeries] = units.indices.map { u in
             let points = periods.indices.map { point(grid[u][$0], periods[$0], hidden: hidden(u, $0)) }
-            return series(unit: dictionary(units[u], request.by), points: points, periods: periods, policy: policy)
+            return series(unit: dictionary(units[u], request.by), points: points, complete: complete, policy: policy)
         }
         // False discovery control across the units' trend tests.
         let tested = unitSeries.indices.filter { unitSeries[$0].trend != nil }
@@ -65,17 +67,18 @@ extension AnalysisEngine {
         let totalPoints = periods.indices.map { p in
             point(totals[p], periods[p], hidden: totals[p].n == 0 && units.indices.contains { hiddenPart[$0][p] })
         }
-        var total = series(unit: [:], points: totalPoints, periods: periods, policy: policy)
+        var total = series(unit: [:], points: totalPoints, complete: complete, policy: policy)
         if let trend = total.trend {
             total.trend!.pAdjusted = trend.p
             total.trend!.significant = trend.verdict == "increasing" || trend.verdict == "decreasing"
         }
 
-        // Comparisons: over the range (each unit's shown cells) and in the last period.
-        let rangeStatistics = grid.map { row in row.reduce(empty) { $0 + $1 } }
-        let rangeHidden = units.indices.map { u in rangeStatistics[u].n == 0 && hiddenPart[u].contains(true) }
+        // Comparisons: over the complete periods of the range (each unit's shown cells) and in the
+        // last complete period.
+        let rangeStatistics = grid.map { row in row.prefix(complete).reduce(empty) { $0 + $1 } }
+        let rangeHidden = units.indices.map { u in rangeStatistics[u].n == 0 && hiddenPart[u].prefix(complete).contains(true) }
         let comparison = compare(kind, scope: "range", statistics: rangeStatistics, hidden: rangeHidden, units: units, request: request)
-        let last = periods.count - 1
+        let last = max(0, complete - 1)
         let latest = compare(
             kind, scope: periods[last].label, statistics: grid.map { $0[last] }, hidden: units.indices.map { hidden($0, last) }, units: units,
             request: request)
@@ -97,10 +100,11 @@ extension AnalysisEngine {
         return result
     }
 
-    /// Trend, change points and control chart of one unit's shown points.
-    func series(unit: [String: String?], points: [Point], periods: [Period], policy: SmallNumbersPolicy) -> UnitSeries {
-        let values: [Double?] = points.map(\.value)
-        let sizes: [Int?] = points.map { $0.value == nil ? nil : $0.n }
+    /// Trend, change points and control chart of one unit's shown points of its first
+    /// `complete` periods (the others are provisional).
+    func series(unit: [String: String?], points: [Point], complete: Int, policy: SmallNumbersPolicy) -> UnitSeries {
+        let values: [Double?] = points.prefix(complete).map(\.value)
+        let sizes: [Int?] = points.prefix(complete).map { $0.value == nil ? nil : $0.n }
         let shown = values.indices.filter { values[$0] != nil }
         let shownValues = shown.map { values[$0]! }
         var trend: TrendResult?

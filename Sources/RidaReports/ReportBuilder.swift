@@ -69,7 +69,7 @@ public struct ReportBuilder {
     /// "72.4% (68.1%–76.3%), 412 responses", or why it is not shown.
     func describe(_ point: Point?, _ kind: String) -> String {
         guard let point else { return text("noData") }
-        if point.suppressed { return String(format: text("suppressed"), input.byDepartment.suppressBelow) }
+        if point.suppressed { return text("suppressed", ["threshold": input.byDepartment.suppressBelow]) }
         guard let value = point.value, let n = point.n else { return text("noData") }
         // Numbers are isolated left-to-right, so an interval reads the same in Arabic text.
         var result = "\u{2066}\(format(value, kind)) (\(format(point.lower ?? value, kind)) – \(format(point.upper ?? value, kind)))\u{2069}, \(n) \(text("n"))"
@@ -92,7 +92,7 @@ public struct ReportBuilder {
             let effectText: String
             switch effect.outcome {
             case .notStarted: effectText = text("actionNotStarted")
-            case .notYetMeasurable: effectText = String(format: text("actionNotMeasurable"), ActionEffect.minimumPerSide)
+            case .notYetMeasurable: effectText = text("actionNotMeasurable", ["minimum": ActionEffect.minimumPerSide])
             case .measured(let difference, let lower, let upper):
                 effectText = "\u{2066}\(String(format: "%+.2f", difference)) (\(String(format: "%+.2f", lower)) – \(String(format: "%+.2f", upper)))\u{2069}"
             }
@@ -295,11 +295,11 @@ public struct ReportBuilder {
         let groups = commentGroups()
         model["commentGroups"] = groups
         model["hasComments"] = !groups.isEmpty
-        model["commentsNote"] = String(format: text("commentsNote"), threshold)
-        model["followUpsText"] = String(format: text("followUpsText"), input.followUps)
+        model["commentsNote"] = text("commentsNote", ["threshold": threshold])
+        model["followUpsText"] = text("followUpsText", ["count": input.followUps])
         model["actions"] = actionRows()
         model["hasActions"] = !input.actionEffects.isEmpty
-        model["methodsText"] = String(format: text("methodsText"), threshold)
+        model["methodsText"] = text("methodsText", ["threshold": threshold])
         return model
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The words of the monthly review and the board pack, in Arabic and English.
 struct ReportText {
     let arabic: Bool
@@ -7,6 +9,18 @@ struct ReportText {
     func callAsFunction(_ key: String) -> String {
         guard let pair = Self.words[key] else { return key }
         return arabic ? pair.1 : pair.0
+    }
+
+    /// The text with each `{name}` replaced by its value: no format string ever carries
+    /// translated text, so a `%` in a sentence stays a `%`.
+    func callAsFunction(_ key: String, _ values: [String: Int]) -> String {
+        ReportText.fill(self(key), values)
+    }
+
+    static func fill(_ text: String, _ values: [String: Int]) -> String {
+        var text = text
+        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: String(value)) }
+        return text
     }
 
     static let words: [String: (String, String)] = [
@@ -84,8 +98,8 @@ struct ReportText {
         "byChannel": ("By channel", "حسب قناة التواصل"),
         "comments": ("What beneficiaries wrote", "ما كتبه المستفيدون"),
         "commentsNote": (
-            "Personal data (phone numbers, e-mail addresses, ID numbers) is masked. Units with fewer than %d responses this period show no comments.",
-            "البيانات الشخصية (أرقام الهواتف والبريد الإلكتروني وأرقام الهوية) محجوبة. لا تُعرض ملاحظات الوحدات التي لديها أقل من %d ردود في هذه الفترة."
+            "Personal data (phone numbers, e-mail addresses, ID numbers) is masked. Units with fewer than {threshold} responses this period show no comments.",
+            "البيانات الشخصية (أرقام الهواتف والبريد الإلكتروني وأرقام الهوية) محجوبة. لا تُعرض ملاحظات الوحدات التي لديها أقل من {threshold} ردود في هذه الفترة."
         ),
         "noComments": ("No comments this period.", "لا ملاحظات في هذه الفترة."),
         "followUps": ("Requests to be contacted", "طلبات التواصل"),
@@ -105,22 +119,22 @@ struct ReportText {
         "actionAfter": ("Since (mean)", "بعد (المتوسط)"),
         "actionEffect": ("Difference (95% interval)", "الفرق (فترة ثقة 95%)"),
         "actionNotStarted": ("starts after this period", "يبدأ بعد هذه الفترة"),
-        "actionNotMeasurable": ("not yet measurable (fewer than %d responses on a side)", "غير قابل للقياس بعد (أقل من %d ردود في أحد الجانبين)"),
+        "actionNotMeasurable": ("not yet measurable (fewer than {minimum} responses on a side)", "غير قابل للقياس بعد (أقل من {minimum} ردود في أحد الجانبين)"),
         "action-planned": ("planned", "مخطط"),
         "action-active": ("in progress", "قيد التنفيذ"),
         "action-completed": ("completed", "مكتمل"),
         "action-abandoned": ("abandoned", "متوقف"),
-        "followUpsText": ("%d beneficiaries asked to be contacted this period.", "طلب %d من المستفيدين التواصل معهم في هذه الفترة."),
+        "followUpsText": ("{count} beneficiaries asked to be contacted this period.", "طلب {count} من المستفيدين التواصل معهم في هذه الفترة."),
         "methods": ("Methods and limitations", "المنهجية وحدودها"),
         "methodsText": (
-            "Proportions with Wilson intervals, means with Student t intervals, NPS with adjusted Wald intervals (95%%). Control charts are XmR charts (mean ± 2.66 × mean moving range) with four special-cause rules; trends are Mann–Kendall tests with Sen slopes; units are compared on funnel plots with exact binomial tails and an over-dispersion allowance, flagged only at 99.8%% and from 10 responses. A department × channel group with fewer than %d responses in a period is not shown, and every total and every department or channel figure counts only the groups shown, so no hidden group can be worked out from them.",
-            "النِّسب مع فترات ثقة ويلسون، والمتوسطات مع فترات ستيودنت t، وصافي نقاط الترويج مع فترات والد المعدّلة (95%%). خرائط الضبط من نوع XmR (المتوسط ± 2.66 × متوسط المدى المتحرك) مع أربع قواعد للسبب الخاص؛ والاتجاهات باختبار مان–كندال وميل سِن؛ وتُقارن الوحدات بمخططات القُمع مع ذيول ذات الحدين الدقيقة وسماحية لفرط التشتت، ولا يُشار إلى وحدة إلا عند 99.8%% ومن 10 ردود فأكثر. لا تُعرض مجموعة (إدارة × قناة) تقل ردودها في الفترة عن %d، ولا يحسب أي مجموع أو رقم لإدارة أو قناة إلا المجموعات المعروضة، فلا يمكن استنتاج مجموعة مخفية منها."
+            "Proportions with Wilson intervals, means with Student t intervals, NPS with adjusted Wald intervals (95%). Control charts are XmR charts (mean ± 2.66 × mean moving range) with four special-cause rules; trends are Mann–Kendall tests with Sen slopes; units are compared on funnel plots with exact binomial tails and an over-dispersion allowance, flagged only at 99.8% and from 10 responses. A department × channel group with fewer than {threshold} responses in a period is not shown, and every total and every department or channel figure counts only the groups shown, so no hidden group can be worked out from them.",
+            "النِّسب مع فترات ثقة ويلسون، والمتوسطات مع فترات ستيودنت t، وصافي نقاط الترويج مع فترات والد المعدّلة (95%). خرائط الضبط من نوع XmR (المتوسط ± 2.66 × متوسط المدى المتحرك) مع أربع قواعد للسبب الخاص؛ والاتجاهات باختبار مان–كندال وميل سِن؛ وتُقارن الوحدات بمخططات القُمع مع ذيول ذات الحدين الدقيقة وسماحية لفرط التشتت، ولا يُشار إلى وحدة إلا عند 99.8% ومن 10 ردود فأكثر. لا تُعرض مجموعة (إدارة × قناة) تقل ردودها في الفترة عن {threshold}، ولا يحسب أي مجموع أو رقم لإدارة أو قناة إلا المجموعات المعروضة، فلا يمكن استنتاج مجموعة مخفية منها."
         ),
         "limitations": (
             "No adjustment is made for differences between the people each unit serves; channels reach different populations; people who answer may differ from those who do not. Response rates of the latest periods are provisional: invitations issued then may still be answered.",
             "لا تُعدَّل النتائج لاختلاف المستفيدين بين الوحدات؛ وتصل قنوات التواصل إلى فئات مختلفة؛ وقد يختلف من يجيب عمّن لا يجيب. معدلات الاستجابة لآخر الفترات مبدئية: فالدعوات المرسلة فيها قد تُجاب لاحقًا."
         ),
-        "suppressed": ("not shown (fewer than %d responses)", "لا يُعرض (أقل من %d ردود)"),
+        "suppressed": ("not shown (fewer than {threshold} responses)", "لا يُعرض (أقل من {threshold} ردود)"),
         "hidden": ("not shown", "لا يُعرض"),
         "lowNumbers": ("low numbers", "أعداد قليلة"),
         "noData": ("no data", "لا بيانات"),

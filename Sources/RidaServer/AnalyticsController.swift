@@ -31,7 +31,7 @@ struct AnalyticsController {
         guard let from = query.get("from"), let to = query.get("to") else {
             return APIError.response(.badRequest, code: "missing_range", message: "from and to are required (e.g. from=2025-01&to=2026-12)")
         }
-        let analysis: AnalysisRequest
+        var analysis: AnalysisRequest
         do {
             let kind = query.get("period") ?? PeriodKind.month.rawValue
             guard let period = PeriodKind(rawValue: kind) else { throw AnalysisError.unknownPeriodKind(kind) }
@@ -42,10 +42,17 @@ struct AnalyticsController {
             analysis = AnalysisRequest(
                 from: from, to: to, period: period, by: try AnalysisRequest.dimensions(query.get("by") ?? "department"),
                 metrics: try AnalysisRequest.metrics(query.get("metric")), policy: audience == "external" ? .external : .quality)
+            let provisional = query.get("provisional") ?? "exclude"
+            guard ["include", "exclude"].contains(provisional) else {
+                return APIError.response(.unprocessableContent, code: "invalid_provisional", message: "provisional: include or exclude")
+            }
+            analysis.today = CalendarDay(Date(), in: engine.timeZone)
+            analysis.includeProvisional = provisional == "include"
             let result = try await engine.analyse(analysis, cells: cells)
             let asked = [
                 "from=\(from)", "to=\(to)", "by=\(analysis.by.map(\.rawValue).joined(separator: ","))", "period=\(analysis.period.rawValue)",
                 "metric=\(analysis.metrics.map(\.rawValue).joined(separator: ","))", "audience=\(audience)",
+                "provisional=\(analysis.includeProvisional ? "include" : "exclude")",
             ].joined(separator: "&")
             do {
                 try await audit.audit(

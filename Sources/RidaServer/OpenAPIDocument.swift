@@ -189,6 +189,13 @@ paths:
             type: string
             enum: [quality, external]
             default: quality
+        - name: provisional
+          in: query
+          description: "A period not over yet (and a response rate whose invitations may still be answered) is marked provisional; `exclude` leaves it out of trends, control-chart limits and comparisons, `include` counts it."
+          schema:
+            type: string
+            enum: [exclude, include]
+            default: exclude
       responses:
         "200":
           description: The analysis.
@@ -209,7 +216,7 @@ paths:
         "403":
           $ref: "#/components/responses/Forbidden"
         "422":
-          description: "A parameter is not acceptable; the code names it: `invalid_period`, `invalid_by`, `invalid_metric`, `invalid_audience`."
+          description: "A parameter is not acceptable; the code names it: `invalid_period`, `invalid_by`, `invalid_metric`, `invalid_audience`, `invalid_provisional`."
           content:
             application/json:
               schema:
@@ -708,11 +715,13 @@ components:
           items:
             type: object
             additionalProperties: false
-            required: [label, first, last]
+            required: [label, first, last, provisional, responseRateProvisional]
             properties:
               label: {type: string}
               first: {type: string, description: The period's first day, YYYY-MM-DD.}
               last: {type: string, description: The period's last day, YYYY-MM-DD.}
+              provisional: {type: boolean, description: "Not over yet: shown, but left out of trends, control-chart limits and comparisons unless provisional=include."}
+              responseRateProvisional: {type: boolean, description: "Invitations of the period may still be answered: its response rate is not final."}
         metrics:
           type: array
           items:

@@ -35,6 +35,10 @@ struct AnalyzeCommand: AsyncParsableCommand {
         @Option(help: "json or text.") var format: Format = .json
         @Option(help: "Language of the text format: ar or en.") var lang: String = "ar"
         @Flag(help: "Apply the display threshold for audiences outside the quality team (10 instead of 5).") var external = false
+        @Flag(
+            name: .customLong("include-provisional"),
+            help: "Count the period not over yet (and response rates whose invitations may still be answered) in trends, control-chart limits and comparisons.")
+        var includeProvisional = false
 
         func run() async throws {
             let dimensions: [AnalysisDimension], metrics: [MetricKind]
@@ -47,7 +51,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
             guard ["ar", "en"].contains(lang) else { throw ValidationError("--lang: ar or en") }
             let (store, configuration, _) = try await openInitialised(database, seeds)
             let engine = AnalysisEngine(configuration: configuration, timeZone: store.settings.timeZone)
-            let request = AnalysisRequest(from: from, to: to, period: period, by: dimensions, metrics: metrics, policy: external ? .external : .quality)
+            var request = AnalysisRequest(from: from, to: to, period: period, by: dimensions, metrics: metrics, policy: external ? .external : .quality)
+            request.today = CalendarDay(Date(), in: store.settings.timeZone)
+            request.includeProvisional = includeProvisional
             let result: AnalysisResult
             do {
                 result = try await engine.analyse(request, cells: store)

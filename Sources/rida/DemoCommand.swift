@@ -21,13 +21,13 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Number of responses to write.")
     var responses: Int = 100_000
 
-    @Option(help: "Number of months the data covers, ending with --end-month.")
-    var months: Int = 12
+    @Option(help: "Number of months the data covers, ending with --end-month: two years, so that trends, control charts and Hijri-year comparisons have something to show.")
+    var months: Int = 24
 
     @Option(help: "Seed of the random generator.")
     var seed: UInt64 = 1
 
-    @Option(name: .customLong("end-month"), help: ArgumentHelp("Last month of data, YYYY-MM (default: the current month).", valueName: "YYYY-MM"))
+    @Option(name: .customLong("end-month"), help: ArgumentHelp("Last month of data, YYYY-MM (default: the last month that is over).", valueName: "YYYY-MM"))
     var endMonth: String?
 
     @Option(
@@ -47,7 +47,7 @@ struct DemoCommand: AsyncParsableCommand {
         // A bulk load: a larger writer cache keeps the growing tables' pages in memory.
         let settings = try await database.settings()
         let (store, configuration, _) = try await openInitialised(database, seeds, settings: settings, create: true, writerCacheMegabytes: 256)
-        let end = endMonth.flatMap(MonthOption.init) ?? MonthOption.current(in: store.settings.timeZone)
+        let end = endMonth.flatMap(MonthOption.init) ?? MonthOption.lastClosed(in: store.settings.timeZone)
         let existing = try await store.counts()
         guard existing.responses == 0, existing.invitations == 0 else {
             throw CLIError(
@@ -86,6 +86,12 @@ struct MonthOption {
     static func current(in timeZone: TimeZone) -> MonthOption {
         let today = CalendarDay(Date(), in: timeZone)
         return MonthOption(year: today.year, month: today.month)
+    }
+
+    /// The last month that is over: the demo ends there, so that its reports are of closed months.
+    static func lastClosed(in timeZone: TimeZone) -> MonthOption {
+        let current = current(in: timeZone)
+        return current.month == 1 ? MonthOption(year: current.year - 1, month: 12) : MonthOption(year: current.year, month: current.month - 1)
     }
 }
 

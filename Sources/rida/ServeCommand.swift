@@ -74,7 +74,7 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Free space beside the database below which /readyz answers 503 (setting min-free-disk-mb; default 256).", valueName: "MB"))
     var minFreeDiskMB: Int?
 
-    @Flag(help: "Create the database if needed and fill an empty one with a year of synthetic data first.")
+    @Flag(help: "Create the database if needed and fill an empty one with two years of synthetic data, to the last month that is over.")
     var demo = false
 
     @Option(name: .customLong("demo-responses"), help: "Number of synthetic responses --demo writes.")
@@ -179,11 +179,11 @@ struct ServeCommand: AsyncParsableCommand {
         if demo {
             let counts = try await store.counts()
             if counts.responses == 0 && counts.invitations == 0 {
-                let end = MonthOption.current(in: store.settings.timeZone)
+                let end = MonthOption.lastClosed(in: store.settings.timeZone)
                 let generator = try DemoGenerator(
                     configuration: configuration,
                     options: DemoOptions(
-                        responses: demoResponses, months: 12, seed: 1, endYear: end.year, endMonth: end.month,
+                        responses: demoResponses, months: 24, seed: 1, endYear: end.year, endMonth: end.month,
                         timeZone: store.settings.timeZone,
             lastDay: CalendarDay(Date(), in: store.settings.timeZone)))
                 let started = Date()

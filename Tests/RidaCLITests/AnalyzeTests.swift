@@ -211,4 +211,39 @@ extension CommandLineTests {
         #expect(badPeriod.status != 0)
         #expect(badPeriod.error.contains("'2025-13' is not a month"))
     }
+
+    /// The month not over yet is shown but marked provisional, and is no evidence in trends or
+    /// comparisons; a response rate stays provisional while its invitations may be answered.
+    @Test func theOpenMonthIsProvisionalAndLeftOutOfComparisons() async throws {
+        let directory = try temporaryDirectory()
+        let db = try await newDatabase(in: directory)
+        let today = Date()
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Riyadh")!
+        let parts = calendar.dateComponents([.year, .month, .day], from: today)
+        let month = String(format: "%04d-%02d", parts.year!, parts.month!)
+        let previous = String(format: "%04d-%02d", parts.month! == 1 ? parts.year! - 1 : parts.year!, parts.month! == 1 ? 12 : parts.month! - 1)
+        let demo = try await rida(["demo", "--db", db + ".demo", "--seeds", shippedSeeds.path, "--responses", "4000", "--months", "6", "--end-month", month])
+        #expect(demo.status == 0, "\(demo.error)")
+        let arguments = ["analyze", "--db", db + ".demo", "--seeds", shippedSeeds.path, "--from", "2000-01", "--to", month, "--metric", "csat,response-rate"]
+        let start = String(format: "%04d-%02d", parts.month! > 5 ? parts.year! : parts.year! - 1, (parts.month! + 6) % 12 + 1)
+        var request = arguments
+        request[request.firstIndex(of: "2000-01")!] = start
+        let json = try Self.json(try await rida(request).output)
+        let periods = try #require(json["periods"] as? [[String: Any]])
+        #expect(periods.last?["label"] as? String == month)
+        #expect(periods.last?["provisional"] as? Bool == true)
+        #expect(periods.dropLast().allSatisfy { $0["provisional"] as? Bool == false })
+        #expect(periods.dropLast().last?["responseRateProvisional"] as? Bool == true, "last month's invitations may still be answered")
+        #expect(periods.first?["responseRateProvisional"] as? Bool == false)
+        let metrics = try #require(json["metrics"] as? [[String: Any]])
+        let csat = try #require(metrics.first { $0["metric"] as? String == "csat" })
+        #expect((csat["latest"] as? [String: Any])?["scope"] as? String == previous, "the last complete month is compared")
+        let included = try Self.json(try await rida(request + ["--include-provisional"]).output)
+        let csatIncluded = try #require((included["metrics"] as? [[String: Any]])?.first { $0["metric"] as? String == "csat" })
+        #expect((csatIncluded["latest"] as? [String: Any])?["scope"] as? String == month)
+        let text = try await rida(request + ["--format", "text", "--lang", "en"])
+        #expect(text.output.contains("Last period \(month) (provisional: the period is not over)"))
+        #expect(text.output.contains("Compared with the other units in \(previous)"))
+    }
 }
