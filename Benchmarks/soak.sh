@@ -18,8 +18,9 @@
 # Usage: Benchmarks/soak.sh [--minutes N (10)] [--after N (2)] [--interval S (30)]
 #          [--responses N (20000, the demo's size)] [--post-rate N (200 a second)]
 #          [--connections N (16, for the questionnaire reads)] [--trim] [--keep]
-#   --trim  once the sampling is over, has the server call malloc_trim(0) (through gdb) and
-#           samples once more: memory that comes back was free in the allocator, not leaked.
+#   --trim  once the sampling is over, reads SQLite's heap and glibc's in-use bytes in the server
+#           (through gdb), has it call malloc_trim(0), and reads them again: memory that comes
+#           back was free in the allocator, not leaked. Needs gdb.
 #   --keep  keeps the working directory (database, server log, wrk output).
 # RIDA_BIN names another build to measure. The server inherits the environment, so
 # MALLOC_ARENA_MAX=2 Benchmarks/soak.sh measures it with fewer glibc arenas. Needs wrk and curl.
@@ -174,10 +175,19 @@ wait_for_wrk() { for pid in $(jobs -p); do [ "$pid" = "$server" ] || wait "$pid"
 wait_for_wrk
 
 if [ "$trim" = 1 ]; then
-    before=$(status VmRSS)
+    # In the server, through gdb: SQLite's own heap (page caches, statements), glibc's totals
+    # (malloc_stats writes them to the server's standard error), then malloc_trim(0).
+    probe() {
+        gdb -p "$server" -batch -ex 'call (long long) sqlite3_memory_used()' -ex 'call (void) malloc_stats()' 2>/dev/null \
+            | awk '/^\$1 = / {printf "SQLite heap %.1f MB", $3 / 1048576}'
+        sleep 0.5
+        awk '/^Total \(incl. mmap\)/ {total = 1; next} total && /system bytes/ {taken = $4} total && /in use bytes/ {used = $5; total = 0}
+            END {printf "; malloc: %.1f MB taken from the system, %.1f MB of it in use\n", taken / 1048576, used / 1048576}' "$work/server.log"
+    }
+    printf "before malloc_trim: RSS %.1f MB; %s\n" "$(status VmRSS)" "$(probe)"
     gdb -p "$server" -batch -ex 'call (int) malloc_trim(0)' >/dev/null 2>&1 || log "gdb could not attach"
     sleep 1
-    printf 'malloc_trim(0): RSS %.1f MB -> %.1f MB\n' "$before" "$(status VmRSS)"
+    printf "after malloc_trim:  RSS %.1f MB; %s\n" "$(status VmRSS)" "$(probe)"
 fi
 
 echo

@@ -10,7 +10,7 @@ import FoundationNetworking
 /// `GET /healthz`, and stops cleanly on SIGTERM. Part of the serialized command-line suite: child
 /// processes started at the same time can inherit each other's pipes.
 extension CommandLineTests {
-    @Test func serveDemoAnswersHealthAndHoldsAYearOfData() async throws {
+    @Test func serveDemoAnswersHealthAndHoldsTwoYearsOfData() async throws {
         let directory = try temporaryDirectory()
         let db = directory.appendingPathComponent("rida.sqlite").path
         let server = try await startServer(db: db, arguments: ["--demo", "--demo-responses", "6000"])
@@ -46,7 +46,7 @@ extension CommandLineTests {
         let queue = try DatabaseQueue(path: db)
         let months = try await queue.read { try Int.fetchOne($0, sql: "SELECT count(DISTINCT substr(day, 1, 7)) FROM response") }
         let responses = try await queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM response") }
-        #expect(months == 12)
+        #expect(months == 24)
         #expect(responses == 6000)
     }
 }

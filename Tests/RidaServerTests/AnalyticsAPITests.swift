@@ -72,7 +72,7 @@ import Testing
         }
         // Each analysis given out is in the audit log, with the query that asked for it.
         let entry = try #require(try await fixture.store.auditLog(limit: 10).first { $0.action == "analytics.requested" })
-        #expect(entry.detail == "from=2026-01&to=2026-03&by=department,channel&period=month&metric=csat,mean&audience=quality")
+        #expect(entry.detail == "from=2026-01&to=2026-03&by=department,channel&period=month&metric=csat,mean&audience=quality&provisional=exclude")
         #expect(entry.actor != "unknown")
     }
 
