@@ -98,6 +98,8 @@ public struct ReportManifest: Codable, Sendable {
     public var files: [File]
     /// Set when retention removed the month's comments (from `review.*.html` and `responses.csv`).
     public var commentsRemoved: CommentsRemoval?
+    /// True for a report written before its month was frozen (absent otherwise).
+    public var provisional: Bool?
 
     /// When and why a month's comments were removed from its files.
     public struct CommentsRemoval: Codable, Sendable, Hashable {

@@ -21,6 +21,8 @@ public struct ReportInput: Sendable {
     public var followUps: Int
     /// The improvement actions and their measured effects, as of the report's last day.
     public var actionEffects: [ActionEffect] = []
+    /// Written before the month was frozen: every page says so.
+    public var provisional = false
 
     public init(
         configuration: SeedConfiguration, period: String, hijri: Bool, first: CalendarDay, last: CalendarDay, byDepartment: AnalysisResult,
@@ -273,6 +275,7 @@ public struct ReportBuilder {
         [
             "lang": language, "dir": rtl ? "rtl" : "ltr", "title": title, "period": periodLabel, "policy": text("policy"),
             "t": Dictionary(uniqueKeysWithValues: ReportText.words.keys.map { ($0, text($0)) }),
+            "provisional": input.provisional,
         ]
     }
 

@@ -146,6 +146,10 @@ struct ReportText {
         "item": ("Step", "الخطوة"),
         "mean": ("Mean", "المتوسط"),
         "print": ("Printable on one A4 page.", "تُطبع في صفحة A4 واحدة."),
+        "provisionalNote": (
+            "Provisional: this month is not closed yet, and late paper and phone responses may still change these figures. The final report is written once the month is frozen.",
+            "مبدئي: لم يُغلق هذا الشهر بعد، وقد تُغيّر الردود الورقية والهاتفية المتأخرة هذه الأرقام. يُكتب التقرير النهائي بعد تجميد الشهر."
+        ),
         "signals": ("signals", "إشارات"),
     ]
 }

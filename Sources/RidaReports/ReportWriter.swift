@@ -6,7 +6,7 @@ import RidaStats
 
 /// Builds and writes one period's report files.
 public struct ReportWriter: Sendable {
-    let store: any CellReader & ResponseExporter
+    public let store: any CellReader & ResponseExporter
     let timeZone: TimeZone
     let configuration: SeedConfiguration
     let templates: TemplateLibrary
@@ -32,7 +32,7 @@ public struct ReportWriter: Sendable {
     public static let templates = ["reports/review", "reports/board", "reports/style", "charts/control", "charts/funnel", "charts/sparkline", "charts/profile"]
     static let commentsPerUnit = 20
 
-    public func write(period: String, hijri: Bool, languages: [String], to directory: URL) async throws -> ReportManifest {
+    public func write(period: String, hijri: Bool, languages: [String], to directory: URL, provisional: Bool = false) async throws -> ReportManifest {
         let kind: PeriodKind = hijri ? .hijriMonth : .month
         let calendar = PeriodCalendar(kind)
         let last: Period
@@ -100,6 +100,7 @@ public struct ReportWriter: Sendable {
             configuration: configuration, period: last.label, hijri: hijri, first: last.first, last: last.last, byDepartment: byDepartment,
             byChannel: byChannel, byDepartmentChannel: byDepartmentChannel, board: board, comments: comments,
             followUps: try await store.followUpCount(from: last.first, to: last.last))
+        input.provisional = provisional
         if let actions {
             input.actionEffects = try await ActionEffect.compute(
                 try await actions.actions(), last: last.last, cells: store, calendar: calendar, suppressBelow: threshold)
@@ -121,7 +122,7 @@ public struct ReportWriter: Sendable {
             let data = try Data(contentsOf: directory.appendingPathComponent(name), options: .mappedIfSafe)
             return ReportManifest.File(name: name, bytes: data.count, sha256: SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())
         }
-        let manifest = ReportManifest(
+        var manifest = ReportManifest(
             period: last.label, calendar: hijri ? "hijri" : "gregorian", first: last.first.description, last: last.last.description,
             timeZone: timeZone.identifier, methodsVersion: AnalysisEngine.methodsVersion,
             questionnaireVersions: questionnaires.map { "\($0.key) v\($0.version)" }.sorted(),
@@ -130,6 +131,7 @@ public struct ReportWriter: Sendable {
                 threshold: threshold, flagFrom: byDepartment.flagFrom, primaryCells: ReportManifest.hiddenCells([byDepartmentChannel]),
                 withheldCells: collector.withheldCells.count),
             files: files)
+        if provisional { manifest.provisional = true }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))

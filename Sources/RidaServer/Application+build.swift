@@ -22,6 +22,8 @@ public struct ServerSettings: Sendable {
     public var minimumFreeBytes: Int64 = 256 * 1_048_576
     /// How failed lookups (unknown tokens, wrong sign-in keys) are slowed per client.
     public var throttle = FailureThrottle.Policy()
+    /// Days after a month ends before its report is frozen (late paper and phone imports).
+    public var reportGraceDays = ReportSchedule.defaultGraceDays
 
     public init(host: String = "127.0.0.1", port: Int = 8080, baseURL: URL? = nil) {
         self.host = host
@@ -123,8 +125,9 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies) -> 
         store: ReportSources(cells: dependencies.cells, exporter: dependencies.exporter), timeZone: dependencies.timeZone,
         configuration: dependencies.configuration, templates: dependencies.templates,
         actions: dependencies.operations)
-    let reportFiles = ReportFiles(
+    var reportFiles = ReportFiles(
         writer: reports, directory: dependencies.reportsDirectory, timeZone: dependencies.timeZone, audit: dependencies.operations)
+    reportFiles.schedule = ReportSchedule(graceDays: settings.reportGraceDays)
     router.addRoutes(ReportsController(files: reportFiles, keys: dependencies.keys).routes)
     router.addRoutes(
         AdminController(
@@ -149,6 +152,7 @@ struct ReportSources: CellReader, ResponseExporter {
     }
     func questionnaireVersions() async throws -> [Int64: Questionnaire] { try await cells.questionnaireVersions() }
     func checkCells() async throws -> CellCheck { try await cells.checkCells() }
+    func firstDataDay() async throws -> CalendarDay? { try await cells.firstDataDay() }
     func exportResponses(from: CalendarDay?, to: CalendarDay?, _ body: @escaping @Sendable (ExportedResponse) throws -> Void) async throws {
         try await exporter.exportResponses(from: from, to: to, body)
     }

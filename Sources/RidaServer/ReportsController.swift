@@ -33,8 +33,15 @@ struct ReportsController {
         case .invalidPeriod: return APIError.response(.unprocessableContent, code: "invalid_period", message: "period: a month YYYY-MM")
         case .unknownFile:
             return APIError.response(.notFound, code: "unknown_file", message: "files: \(ReportFiles.names.joined(separator: ", "))")
-        case .notClosed(let period):
-            return APIError.response(.conflict, code: "period_not_closed", message: "the report of \(period) is written once the period is over")
+        case .notClosed(let period, let freezesOn):
+            return APIError.response(
+                .conflict, code: "period_not_closed",
+                message: freezesOn.map { "the report of \(period) is frozen on \($0), once the month and its grace period for late imports are over" }
+                    ?? "the report of \(period) is written once the period is over")
+        case .noData(let period, let first):
+            return APIError.response(
+                .notFound, code: "no_data",
+                message: "there is no data for \(period)" + (first.map { " (the first is of \($0))" } ?? ""))
         case .forbidden: return APIError.response(.forbidden, code: "forbidden", message: "the board receives the board pack")
         case .notWritten: return APIError.response(.serviceUnavailable, code: "unavailable", message: "the report could not be written")
         case .notRead: return APIError.response(.serviceUnavailable, code: "unavailable", message: "the report could not be read")
@@ -53,6 +60,8 @@ struct ReportFiles: Sendable {
     let timeZone: TimeZone
     /// Every download is recorded in the audit log, under the key's name.
     let audit: any OperationsStore
+    /// When a month's report may be frozen.
+    var schedule = ReportSchedule()
     let generation = ReportGeneration()
 
     static let languages = ["ar", "en"]
@@ -62,8 +71,10 @@ struct ReportFiles: Sendable {
         /// The file, with its content type (and, for CSV, a download name).
         case file(Response)
         case invalidCalendar, invalidPeriod, unknownFile
-        /// The period is not over yet.
-        case notClosed(String)
+        /// The period has not begun, or is not frozen yet (its day of freezing, when it has begun).
+        case notClosed(String, freezesOn: CalendarDay?)
+        /// The period ends before the first data (the first day with data, if any).
+        case noData(String, first: CalendarDay?)
         /// This role may not have this file.
         case forbidden
         case notWritten, notRead, notRecorded
@@ -83,12 +94,23 @@ struct ReportFiles: Sendable {
             (try? PeriodCalendar(calendar == "hijri" ? .hijriMonth : .month).firstDay(of: period)) != nil
         else { return .invalidPeriod }
         guard Self.names.contains(name) else { return .unknownFile }
-        // Only closed periods: a report is a frozen snapshot, so it is written once the month is over.
+        // Only frozen periods: a report is a snapshot, written once the month and its grace period
+        // for late imports are over; never for a month that has not begun or ends before the data.
         let kind: PeriodKind = calendar == "hijri" ? .hijriMonth : .month
         let calendarOfPeriods = PeriodCalendar(kind)
-        guard let lastDay = try? calendarOfPeriods.period(containing: calendarOfPeriods.firstDay(of: period)).last,
-            lastDay < CalendarDay(Date(), in: timeZone)
-        else { return .notClosed(period) }
+        guard let month = try? calendarOfPeriods.period(containing: calendarOfPeriods.firstDay(of: period)) else { return .invalidPeriod }
+        let first: CalendarDay?
+        do {
+            first = try await writer.store.firstDataDay()
+        } catch {
+            return .notRead
+        }
+        switch schedule.status(of: month, today: CalendarDay(Date(), in: timeZone), firstDataDay: first) {
+        case .future: return .notClosed(period, freezesOn: nil)
+        case .beforeData(let first): return .noData(period, first: first)
+        case .open(let freezesOn): return .notClosed(period, freezesOn: freezesOn)
+        case .due: break
+        }
         guard Self.allows(role, name) else { return .forbidden }
         let folder = directory.appendingPathComponent("\(calendar)-\(period)")
         do {

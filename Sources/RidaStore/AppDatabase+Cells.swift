@@ -3,6 +3,13 @@ import GRDB
 import RidaCore
 
 extension AppDatabase: CellReader {
+    public func firstDataDay() async throws -> CalendarDay? {
+        try await read { db in
+            let first = try Int.fetchOne(db, sql: "SELECT min(day) FROM (SELECT min(day) AS day FROM cell_dc UNION ALL SELECT min(day) FROM invitation_cell_dc)")
+            return first.map { CalendarDay(daysSinceEpoch: $0) }
+        }
+    }
+
     /// Codes of every dimension id, including inactive ones (old cells may name them).
     private struct Codes {
         var departments: [Int64: String] = [:]

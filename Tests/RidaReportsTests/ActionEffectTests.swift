@@ -20,6 +20,7 @@ struct FixedCells: CellReader {
     func invitationCells(from: CalendarDay, to: CalendarDay, grain: CellGrain) async throws -> [InvitationCell] { [] }
     func questionnaireVersions() async throws -> [Int64: Questionnaire] { [1: Self.questionnaire] }
     func checkCells() async throws -> CellCheck { CellCheck(responseCells: 0, invitationCells: 0, differences: []) }
+    func firstDataDay() async throws -> CalendarDay? { nil }
 
     /// `count` answers of `value` on `day` in registration × phone.
     static func cell(_ day: CalendarDay, value: Int, count: Int, channel: String = "phone") -> ResponseCell {

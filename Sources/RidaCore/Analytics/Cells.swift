@@ -175,4 +175,6 @@ public protocol CellReader: Sendable {
     func questionnaireVersions() async throws -> [Int64: Questionnaire]
     /// Recomputes every cell from the raw responses and invitations and compares.
     func checkCells() async throws -> CellCheck
+    /// The first day with a response or an invitation, if any.
+    func firstDataDay() async throws -> CalendarDay?
 }

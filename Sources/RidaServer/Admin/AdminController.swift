@@ -302,7 +302,7 @@ struct AdminController {
             calendar: request.uri.queryParameters.get("calendar") ?? "gregorian", role: session.role, actor: session.keyName, logger: context.logger)
         switch outcome {
         case .file(let response): return response
-        case .invalidCalendar, .invalidPeriod, .unknownFile: return pages.message(.reportNotFound, language: language, status: .notFound)
+        case .invalidCalendar, .invalidPeriod, .unknownFile, .noData: return pages.message(.reportNotFound, language: language, status: .notFound)
         case .notClosed: return pages.message(.reportNotClosed, language: language, status: .conflict)
         case .forbidden: return pages.message(.boardOnly, language: language, status: .forbidden)
         case .notWritten, .notRead, .notRecorded: return pages.message(.unavailable, language: language, status: .serviceUnavailable)

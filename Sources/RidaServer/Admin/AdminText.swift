@@ -74,7 +74,10 @@ struct AdminText {
         "tooLarge": ("The form is too large.", "النموذج أكبر من المسموح."),
         "notFoundTitle": ("Not found", "غير موجود"),
         "reportNotFound": ("There is no such report file.", "لا يوجد ملف تقرير بهذا الاسم."),
-        "reportNotClosed": ("A month's report is written once the month is over.", "يُكتب تقرير الشهر بعد انتهائه."),
+        "reportNotClosed": (
+            "A month's report is written once the month is over and a few days have passed for late paper and phone responses.",
+            "يُكتب تقرير الشهر بعد انتهائه ومرور أيام قليلة لاستقبال الردود الورقية والهاتفية المتأخرة."
+        ),
         // The dashboard
         "dashboardTitle": ("Admin area", "لوحة الإدارة"),
         "signedInAs": ("Signed in as", "مسجَّل الدخول باسم"),
