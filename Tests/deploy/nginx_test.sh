@@ -99,6 +99,8 @@ grep -v '^\s*#' "$work/rida.conf" | grep -q 'listen \[::\]\|:8080\|/etc/letsencr
 
 user_line=""
 [ "$(id -u)" = 0 ] && user_line="user root;"
+mime_line=""
+[ -f /etc/nginx/mime.types ] && mime_line="include /etc/nginx/mime.types;"
 cat >"$work/nginx.conf" <<EOF
 $user_line
 daemon off;
@@ -108,7 +110,7 @@ pid $work/nginx.pid;
 error_log $work/logs/error.log info;
 events { worker_connections 256; }
 http {
-    include /etc/nginx/mime.types;
+    $mime_line
     default_type application/octet-stream;
     client_body_temp_path $work/tmp-body;
     proxy_temp_path $work/tmp-proxy;
