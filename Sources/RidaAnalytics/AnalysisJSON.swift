@@ -347,6 +347,8 @@ struct JSONOutput {
         double(comparison.target)
         key("tau2")
         double(comparison.tau2)
+        key("through")
+        if let through = comparison.through { string(through) } else { null() }
         key("units")
         array(comparison.units) { $0.write($1) }
         close("}", empty: false)

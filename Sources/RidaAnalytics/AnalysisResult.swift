@@ -195,6 +195,9 @@ public struct Comparison: Sendable, Hashable, Codable {
     /// Fewer than 10 units: no over-dispersion estimate, flags at 99.8% only.
     public var exploratory: Bool
     public var units: [UnitComparison]
+    /// For `range`: the last period it counts (provisional periods after it are left out); nil
+    /// when it counts none.
+    public var through: String? = nil
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -203,6 +206,7 @@ public struct Comparison: Sendable, Hashable, Codable {
         try c.encode(phi, forKey: .phi)
         try c.encode(tau2, forKey: .tau2)
         try c.encode(exploratory, forKey: .exploratory)
+        try c.encode(through, forKey: .through)
         try c.encode(units, forKey: .units)
     }
 }

@@ -77,7 +77,8 @@ extension AnalysisEngine {
         // last complete period.
         let rangeStatistics = grid.map { row in row.prefix(complete).reduce(empty) { $0 + $1 } }
         let rangeHidden = units.indices.map { u in rangeStatistics[u].n == 0 && hiddenPart[u].prefix(complete).contains(true) }
-        let comparison = compare(kind, scope: "range", statistics: rangeStatistics, hidden: rangeHidden, units: units, request: request)
+        var comparison = compare(kind, scope: "range", statistics: rangeStatistics, hidden: rangeHidden, units: units, request: request)
+        comparison?.through = complete > 0 ? periods[complete - 1].label : nil
         let last = max(0, complete - 1)
         let latest = compare(
             kind, scope: periods[last].label, statistics: grid.map { $0[last] }, hidden: units.indices.map { hidden($0, last) }, units: units,

@@ -229,10 +229,13 @@ paths:
     get:
       tags: [reports]
       operationId: reportFile
-      summary: A closed month's report file (roles `analyst` and `board`; the board receives the board pack and the manifest only).
+      summary: A frozen month's report file (roles `analyst` and `board`; the board receives the board pack and the manifest only).
       description: |
-        The first request for a month writes its reports (a frozen snapshot); later requests are
-        served from the files written then.
+        A month is frozen once it is over and its grace period for late paper and phone imports
+        has passed (`report-grace-days`, 5 by default). The first request for a frozen month writes
+        its reports (a snapshot); later requests are served from the files written then. A month
+        that has not begun or is not frozen yet is refused with 409, a month that ends before the
+        first data with 404 `no_data`.
       parameters:
         - name: period
           in: path
@@ -277,7 +280,7 @@ paths:
         "403":
           $ref: "#/components/responses/Forbidden"
         "404":
-          description: No report file has this name.
+          description: "No report file has this name (`unknown_file`), or there is no data for the month (`no_data`)."
           content:
             application/json:
               schema:
@@ -285,13 +288,13 @@ paths:
               example:
                 error: {code: unknown_file, message: "files: aggregates.csv, board.ar.html, …"}
         "409":
-          description: The period is not over yet.
+          description: The month has not begun, or is not frozen yet (the message names the day it is).
           content:
             application/json:
               schema:
                 $ref: "#/components/schemas/Error"
               example:
-                error: {code: period_not_closed, message: the report of 2099-01 is written once the period is over}
+                error: {code: period_not_closed, message: "the report of 2026-11 is frozen on 2026-12-06, once the month and its grace period for late imports are over"}
         "422":
           description: "The period or the calendar is not acceptable: `invalid_period`, `invalid_calendar`."
           content:
@@ -852,7 +855,10 @@ components:
       properties:
         scope:
           type: string
-          description: "`range`, or the label of the last period."
+          description: "`range`, or the label of the last complete period."
+        through:
+          type: [string, "null"]
+          description: "For `range`: the last period it counts (the provisional periods after it are left out); null when it counts none."
         target: {$ref: "#/components/schemas/Real"}
         phi: {$ref: "#/components/schemas/OptionalReal"}
         tau2: {$ref: "#/components/schemas/Real"}

@@ -26,23 +26,54 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "ar, en or all.") var lang: String = "all"
     @Option(help: "Output directory (default Reports/<period>/).") var out: String?
     @Option(name: .customLong("templates"), help: "Template directory (default: $RIDA_TEMPLATES, else ./Templates).") var templates: String?
+    @Flag(help: "Write a provisional report of a month that is not frozen yet (every page says so); it is never the month's frozen report.")
+    var provisional = false
+    @Option(
+        name: .customLong("report-grace-days"),
+        help: ArgumentHelp("Days after a month ends before its report is frozen, for late paper and phone imports (setting report-grace-days; default 5).", valueName: "days"))
+    var graceDays: Int?
 
     func run() async throws {
         let languages = lang == "all" ? ["ar", "en"] : [lang]
         guard languages.allSatisfy({ ["ar", "en"].contains($0) }) else { throw ValidationError("--lang: ar, en or all") }
-        let (store, configuration, _) = try await openInitialised(database, seeds)
+        let settings = try await database.settings()
+        let grace = try settings.resolve(graceDays, "report-grace-days", default: ReportSchedule.defaultGraceDays)
+        guard (0...90).contains(grace) else { throw CLIError("--report-grace-days must be between 0 and 90") }
+        let (store, configuration, _) = try await openInitialised(database, seeds, settings: settings)
+        // The same rules as the server's: no month that has not begun or ends before the data;
+        // an open month only as a provisional report, asked for.
+        let kind: PeriodKind = calendar == .hijri ? .hijriMonth : .month
+        let periods = PeriodCalendar(kind)
+        let month: Period
+        do { month = periods.period(containing: try periods.firstDay(of: period)) } catch { throw CLIError("\(error)") }
+        let status = ReportSchedule(graceDays: grace).status(
+            of: month, today: CalendarDay(Date(), in: store.settings.timeZone), firstDataDay: try await store.firstDataDay())
+        switch status {
+        case .future:
+            throw CLIError("\(period) has not begun: there is nothing to report yet")
+        case .beforeData(let first):
+            throw CLIError("there is no data for \(period)" + (first.map { " (the first is of \($0))" } ?? " (the database holds none)"))
+        case .open(let freezesOn):
+            guard provisional else {
+                throw CLIError(
+                    "\(period) is not frozen yet: its report is frozen on \(freezesOn), \(grace) day(s) after the month ends, for late paper and phone imports. Give --provisional for a provisional report now.")
+            }
+        case .due:
+            if provisional { printError("\(period) is frozen: --provisional is not needed, the report is final.") }
+        }
+        let isProvisional = if case .open = status { true } else { false }
         let library = try await TemplateLibrary(
             directory: templates.map { URL(fileURLWithPath: $0) } ?? TemplateLibrary.defaultDirectory(), required: ReportWriter.templates)
         let writer = ReportWriter(store: store, timeZone: store.settings.timeZone, configuration: configuration, templates: library, actions: store)
-        let directory = URL(fileURLWithPath: out ?? "Reports/\(period)")
+        let directory = URL(fileURLWithPath: out ?? (isProvisional ? "Reports/\(period)-provisional" : "Reports/\(period)"))
         let manifest: ReportManifest
         do {
-            manifest = try await writer.write(period: period, hijri: calendar == .hijri, languages: languages, to: directory)
+            manifest = try await writer.write(period: period, hijri: calendar == .hijri, languages: languages, to: directory, provisional: isProvisional)
         } catch let error as AnalysisError {
             throw CLIError(error.description)
         }
         for file in manifest.files { say("\(directory.appendingPathComponent(file.name).path)  \(file.bytes) bytes  sha256 \(file.sha256)") }
-        say("Report for \(manifest.period) (\(manifest.first) – \(manifest.last)) written to \(directory.path)")
+        say("\(isProvisional ? "Provisional report" : "Report") for \(manifest.period) (\(manifest.first) – \(manifest.last)) written to \(directory.path)")
     }
 }
 

@@ -74,6 +74,13 @@ struct ServeCommand: AsyncParsableCommand {
         help: ArgumentHelp("Free space beside the database below which /readyz answers 503 (setting min-free-disk-mb; default 256).", valueName: "MB"))
     var minFreeDiskMB: Int?
 
+    @Option(
+        name: .customLong("report-grace-days"),
+        help: ArgumentHelp(
+            "Days after a month ends before its report is frozen and served, for late paper and phone imports (setting report-grace-days; default 5).",
+            valueName: "days"))
+    var reportGraceDays: Int?
+
     @Flag(help: "Create the database if needed and fill an empty one with two years of synthetic data, to the last month that is over.")
     var demo = false
 
@@ -118,6 +125,7 @@ struct ServeCommand: AsyncParsableCommand {
         var retentionDays: Int
         var followUpHours: Int
         var webhookURL: URL?
+        var reportGraceDays: Int
     }
 
     func resolve(_ settings: Settings) throws -> Resolved {
@@ -140,6 +148,8 @@ struct ServeCommand: AsyncParsableCommand {
         try check(freeMB >= 0, "--min-free-disk-mb cannot be negative")
         let retention = try settings.resolve(retentionDays, "retention-days", default: 365)
         try check((1...36_500).contains(retention), "--retention-days must be between 1 and 36500")
+        let grace = try settings.resolve(reportGraceDays, "report-grace-days", default: ReportSchedule.defaultGraceDays)
+        try check((0...90).contains(grace), "--report-grace-days must be between 0 and 90 (given: \(grace))")
         let followUp = try settings.resolve(followUpHours, "follow-up-hours", default: 72)
         try check((1...24 * 365).contains(followUp), "--follow-up-hours must be between 1 and 8760")
         var webhook: URL?
@@ -165,7 +175,7 @@ struct ServeCommand: AsyncParsableCommand {
             minimumFreeBytes: Int64(freeMB) * 1_048_576,
             templates: try settings.resolve(templates, "templates", default: TemplateLibrary.defaultDirectoryName),
             reports: try settings.resolve(reports, "reports", default: "Reports"),
-            retentionDays: retention, followUpHours: followUp, webhookURL: webhook)
+            retentionDays: retention, followUpHours: followUp, webhookURL: webhook, reportGraceDays: grace)
     }
 
     func run() async throws {
@@ -200,6 +210,7 @@ struct ServeCommand: AsyncParsableCommand {
         settings.trustedProxies = resolved.trustedProxies
         settings.limits = resolved.limits
         settings.minimumFreeBytes = resolved.minimumFreeBytes
+        settings.reportGraceDays = resolved.reportGraceDays
         let library: TemplateLibrary
         do {
             library = try await TemplateLibrary(directory: URL(fileURLWithPath: resolved.templates), required: ServerDependencies.requiredTemplates)

@@ -39,6 +39,7 @@ struct Settings: Sendable {
         Key(name: "retention-days", meaning: "days free text and contact details are kept", defaultValue: "365"),
         Key(name: "follow-up-hours", meaning: "hours from a low score to the due date of the call back", defaultValue: "72"),
         Key(name: "webhook-url", meaning: "address events are sent to (secret in RIDA_WEBHOOK_SECRET)", defaultValue: "none"),
+        Key(name: "report-grace-days", meaning: "days after a month ends before its report is frozen", defaultValue: "5"),
     ]
 
     static let environmentVariable = "RIDA_SETTINGS"

@@ -165,4 +165,46 @@ extension CommandLineTests {
         let data = try Data(contentsOf: file)
         #expect(data.prefix(3) == Data([0xEF, 0xBB, 0xBF]), "UTF-8 with a byte-order mark")
     }
+
+    /// Reports follow how months close: none for a month that has not begun or ends before the
+    /// data; an open month only as a provisional report, asked for, and labelled on every page.
+    @Test func reportsFollowHowMonthsClose() async throws {
+        let directory = try temporaryDirectory()
+        let db = try await newDatabase(in: directory)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Riyadh")!
+        let parts = calendar.dateComponents([.year, .month], from: Date())
+        let month = String(format: "%04d-%02d", parts.year!, parts.month!)
+        let next = String(format: "%04d-%02d", parts.month! == 12 ? parts.year! + 1 : parts.year!, parts.month! % 12 + 1)
+        #expect(try await rida(["demo", "--db", db, "--seeds", shippedSeeds.path, "--responses", "3000", "--months", "3", "--end-month", month]).status == 0)
+        let templates = packageRoot.appendingPathComponent("Templates").path
+        func report(_ period: String, _ extra: [String] = []) async throws -> RunResult {
+            try await rida(["report", "--db", db, "--seeds", shippedSeeds.path, "--templates", templates, "--period", period,
+                            "--out", directory.appendingPathComponent("out-\(period)").path] + extra)
+        }
+        let future = try await report(next)
+        #expect(future.status != 0 && future.error.contains("has not begun"))
+        let before = try await report("2001-01")
+        #expect(before.status != 0 && before.error.contains("there is no data for 2001-01"))
+        let open = try await report(month)
+        #expect(open.status != 0 && open.error.contains("is not frozen yet") && open.error.contains("--provisional"))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out-\(month)").path), "nothing written")
+        let provisional = try await report(month, ["--provisional"])
+        #expect(provisional.status == 0, "\(provisional.error)")
+        #expect(provisional.output.contains("Provisional report for \(month)"))
+        let out = directory.appendingPathComponent("out-\(month)")
+        for name in ["review.ar.html", "review.en.html", "board.ar.html", "board.en.html"] {
+            let html = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+            #expect(html.contains(#"class="provisional""#), "\(name) does not say it is provisional")
+        }
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("manifest.json"))) as? [String: Any]
+        #expect(manifest?["provisional"] as? Bool == true)
+        // With no grace period, last month is frozen at once and needs no --provisional.
+        let previous = String(format: "%04d-%02d", parts.month! == 1 ? parts.year! - 1 : parts.year!, parts.month! == 1 ? 12 : parts.month! - 1)
+        let frozen = try await report(previous, ["--report-grace-days", "0"])
+        #expect(frozen.status == 0, "\(frozen.error)")
+        let frozenManifest = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: directory.appendingPathComponent("out-\(previous)/manifest.json"))) as? [String: Any]
+        #expect(frozenManifest?["provisional"] == nil)
+    }
 }

@@ -30,8 +30,9 @@ import Testing
         #expect(try await fixture.store.counts().responses == 0)
     }
 
-    /// A month whose 24-month window reaches before the year 1000 cannot be reported: 422, not 503.
-    @Test func aReportOutsideTheCalendarIs422() async throws {
+    /// A month long before the first data (here, a database without any) is refused, without
+    /// writing anything: 404 `no_data`, not 503.
+    @Test func aReportOutsideTheDataIs404() async throws {
         let fixture = try await MetricsFixture()
         let analyst = try await fixture.key(.analyst)
         try await fixture.app.test(.router) { client in
@@ -40,8 +41,8 @@ import Testing
                 "/api/v1/reports/0418-06/board.en.html?calendar=hijri",
             ] {
                 try await client.execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(analyst)"]) { response in
-                    #expect(response.status == .unprocessableContent, "\(uri)")
-                    #expect(String(buffer: response.body).contains(#""code":"invalid_period""#), "\(uri)")
+                    #expect(response.status == .notFound, "\(uri)")
+                    #expect(String(buffer: response.body).contains(#""code":"no_data""#), "\(uri)")
                 }
             }
         }

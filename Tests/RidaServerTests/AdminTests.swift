@@ -20,7 +20,9 @@ struct AdminFixture {
     init(baseURL: URL = URL(string: "https://survey.example.org")!) async throws {
         store = try await temporaryStore()
         let deps = try await dependencies(store)
-        app = buildApplication(settings: ServerSettings(port: 0, baseURL: baseURL), dependencies: deps)
+        var settings = ServerSettings(port: 0, baseURL: baseURL)
+        settings.reportGraceDays = 0  // the last closed month's report is frozen at once
+        app = buildApplication(settings: settings, dependencies: deps)
         issuer = InvitationIssuer(configuration: deps.configuration, store: store, baseURL: baseURL)
     }
 

@@ -102,7 +102,18 @@ struct ParsedOpenAPI {
         var generator = SystemRandomNumberGenerator()
         let admin = APIKeyToken.generate(using: &generator)
         try await store.createKey(name: "admin", role: .admin, keyHash: admin.hash, at: Date())
-        let app = buildApplication(settings: ServerSettings(port: 0), dependencies: try await dependencies(store))
+        // Data in the documented example month, so that its report can be written.
+        try await store.insert(
+            invitations: [],
+            responses: (0..<6).map { k in
+                SurveyResponse(
+                    id: Int64(k), day: CalendarDay(year: 2026, month: 3, day: 10), unit: ServiceUnit(department: "registration", channel: "office"),
+                    locale: "ar", questionnaire: "default", questionnaireVersion: 1, source: .import,
+                    answers: [ItemAnswer(item: "overall", value: .value(k % 5 + 1))])
+            })
+        var settings = ServerSettings(port: 0)
+        settings.reportGraceDays = 0
+        let app = buildApplication(settings: settings, dependencies: try await dependencies(store))
         try await app.test(.router) { client in
             let document = try ParsedOpenAPI(OpenAPIDocument.yaml)
             for (operation, body) in document.operations.sorted(by: { $0.key < $1.key }) {

@@ -24,6 +24,7 @@ struct SurveyFixture {
         let deps = try await dependencies(store)
         var settings = ServerSettings(port: 0, baseURL: baseURL)
         settings.throttle = throttle
+        settings.reportGraceDays = 0  // the last closed month's report is frozen at once
         app = buildApplication(settings: settings, dependencies: deps)
         issuer = InvitationIssuer(configuration: deps.configuration, store: store, baseURL: baseURL)
     }

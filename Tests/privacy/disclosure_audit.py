@@ -674,11 +674,20 @@ def add_analysis(model: Model, doc: dict, source: str):
                 model.aggregate(key, pt["n"], members, source, declared=declared, secondary=bool(pt.get("secondary")), threshold=threshold)
         comparison = metric.get("comparison")
         if comparison:
+            # The range counts the periods up to its declared `through` (provisional ones after it
+            # are left out); older builds declare nothing and count them all.
+            covered = periods
+            key = rng
+            if "through" in comparison:
+                through = comparison["through"]
+                covered = periods[: periods.index(through) + 1] if through in periods else []
+                key = f"range:{doc['from']}..{through}"
+                model.range_months[key] = covered
             for entry in comparison["units"]:
                 u = unit_of(entry["unit"])
-                members = [(basis, *u, p) for p in periods]
+                members = [(basis, *u, p) for p in covered]
                 n = None if entry.get("suppressed") else entry["n"]
-                model.aggregate((basis, *u, rng), n, members, source + " range", declared=declared, threshold=threshold, member_source=source)
+                model.aggregate((basis, *u, key), n, members, source + " range", declared=declared, threshold=threshold, member_source=source)
         latest = metric.get("latest")
         if latest:
             for entry in latest["units"]:
