@@ -33,6 +33,8 @@ public struct ChartLabels: Sendable, Hashable {
     public var commonCause: String
     public var suppressed: String
     public var trend: String
+    /// Month names for period labels (time axes, data tables); without them labels are shown as they are.
+    public var periodNames: PeriodNames?
 
     public init(
         language: String = "en", rtl: Bool = false, title: String, description: String, xAxis: String = "Period",
@@ -66,6 +68,13 @@ public struct ChartLabels: Sendable, Hashable {
         self.commonCause = commonCause
         self.suppressed = suppressed
         self.trend = trend
+    }
+
+    /// A period as a time axis writes it ("Nov 2026"), or with the other calendar's months for a
+    /// table or a tooltip ("November 2026 (Jumada I–II 1448)").
+    func periodName(_ label: String, long: Bool = false) -> String {
+        guard let names = periodNames else { return label }
+        return long ? names.full(label, long: true) : names.name(label)
     }
 
     /// Arabic words for everything but the title, description and axis captions, right-to-left.
