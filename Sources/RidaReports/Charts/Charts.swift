@@ -9,7 +9,7 @@ import Foundation
 /// blue (improvement) and orange (concern), common cause grey.
 public enum Charts {
     /// Template names, for `TemplateLibrary(directory:required:)`.
-    public static let templates = ["charts/control", "charts/funnel", "charts/sparkline", "charts/profile", "charts/table", "charts/legend"]
+    public static let templates = ["charts/control", "charts/funnel", "charts/sparkline", "charts/profile", "charts/table", "charts/legend", "charts/trend"]
 
     // MARK: - Control chart
 
