@@ -238,8 +238,10 @@ public struct ControlChartInput: Sendable, Hashable {
                 period: point.period, n: point.n, value: point.value, lower: point.lower, upper: point.upper, suppressed: point.suppressed,
                 signal: signal)
         }
+        // The time axis starts at the first period with data: months before any response are not drawn.
+        let first = points.firstIndex { $0.suppressed || $0.value != nil || ($0.n ?? 0) > 0 } ?? 0
         self.init(
-            id: id, points: points, mean: chart.mean, upper: chart.upper, lower: chart.lower, upper2Sigma: chart.upper2Sigma,
+            id: id, points: Array(points[first...]), mean: chart.mean, upper: chart.upper, lower: chart.lower, upper2Sigma: chart.upper2Sigma,
             lower2Sigma: chart.lower2Sigma, trial: chart.trial, higherIsBetter: higherIsBetter, format: format)
     }
 }
