@@ -114,11 +114,15 @@ public struct ReportBuilder {
 
     func metricTitle(_ metric: MetricResult) -> String { text(metric.metric.rawValue) }
 
-    func chartLabels(title: String, description: String, rowHeader: String? = nil, xAxis: String? = nil) -> ChartLabels {
+    func chartLabels(title: String, description: String, rowHeader: String? = nil, xAxis: String? = nil, yAxis: String? = nil) -> ChartLabels {
+        // Without other words, a chart runs over months: the axis and the table say which calendar's.
+        let month = text(input.hijri ? "axis.hijriMonth" : "axis.month")
         var labels =
             language == "ar"
-            ? ChartLabels.arabic(title: title, description: description, xAxis: xAxis ?? "الفترة", rowHeader: rowHeader ?? "الفترة")
-            : ChartLabels(language: language, rtl: rtl, title: title, description: description, xAxis: xAxis ?? "Period", rowHeader: rowHeader ?? "Period")
+            ? ChartLabels.arabic(title: title, description: description, xAxis: xAxis ?? month, yAxis: yAxis ?? "القيمة", rowHeader: rowHeader ?? month)
+            : ChartLabels(
+                language: language, rtl: rtl, title: title, description: description, xAxis: xAxis ?? month, yAxis: yAxis ?? "Value",
+                rowHeader: rowHeader ?? month)
         labels.periodNames = PeriodNames(language: language, hijri: input.hijri)
         return labels
     }
@@ -144,7 +148,10 @@ public struct ReportBuilder {
                 id: "\(chartPrefix)-\(kind.rawValue)", series: metric.total, higherIsBetter: true, format: chartFormat(metric.kind))
             {
                 model["chart"] = Charts.controlChart(
-                    chart, labels: chartLabels(title: text("controlChartOf") + metricTitle(metric), description: text("controlChartDescription")))
+                    chart,
+                    labels: chartLabels(
+                        title: text("controlChartOf") + metricTitle(metric), description: text("controlChartDescription"),
+                        yAxis: text("axis.\(kind.rawValue)")))
             }
             return model
         }
@@ -231,7 +238,7 @@ public struct ReportBuilder {
         guard let metric = analysis.metrics.first(where: { $0.metric == .csat }), let comparison = metric.latest else { return nil }
         let input = FunnelInput(
             id: id, comparison: comparison, name: { unitName($0) }, higherIsBetter: true, format: .proportion)
-        var model: [String: Any] = ["chart": Charts.funnelPlot(input, labels: chartLabels(title: title, description: text("funnelDescription"), rowHeader: text("unit"), xAxis: text("responses")))]
+        var model: [String: Any] = ["chart": Charts.funnelPlot(input, labels: chartLabels(title: title, description: text("funnelDescription"), rowHeader: text("unit"), xAxis: text("responses"), yAxis: text("axis.csat")))]
         if comparison.exploratory { model["exploratory"] = text("exploratory") }
         return model
     }
@@ -274,7 +281,9 @@ public struct ReportBuilder {
             guard !steps.isEmpty else { return nil }
             let chart = Charts.itemProfile(
                 ItemProfileInput(id: "profile-\(index)", steps: steps, scale: 1...5),
-                labels: chartLabels(title: "\(text("profile")): \(unitName(unit))", description: text("profileDescription"), rowHeader: text("item")))
+                labels: chartLabels(
+                    title: "\(text("profile")): \(unitName(unit))", description: text("profileDescription"), rowHeader: text("item"),
+                    xAxis: text("axis.profile")))
             return ["unit": unitName(unit), "chart": chart]
         }
     }
@@ -420,7 +429,7 @@ public struct ReportBuilder {
                         format: chartFormat(metric.kind)),
                     labels: chartLabels(
                         title: fill("board.trendTitle", ["measure": metricTitle(metric), "months": String(Self.boardMonths)]),
-                        description: text("board.trendNote"), rowHeader: text("period")))
+                        description: text("board.trendNote"), yAxis: text("axis.\(kind.rawValue)")))
             }
             return model
         }

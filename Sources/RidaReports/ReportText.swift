@@ -133,6 +133,14 @@ struct ReportText {
         "mean": ("Mean", "المتوسط"),
         "print": ("Printable on one A4 page.", "تُطبع في صفحة A4 واحدة."),
         "signals": ("signals", "إشارات"),
+        // Axis titles: what a chart measures.
+        "axis.month": ("Month", "الشهر"),
+        "axis.hijriMonth": ("Hijri month", "الشهر الهجري"),
+        "axis.csat": ("Satisfied (rating 4–5)", "الراضون (التقييم 4–5)"),
+        "axis.nps": ("NPS (−100 to +100)", "صافي نقاط الترويج"),
+        "axis.ces": ("Ease (mean, 1–7)", "السهولة (متوسط 1–7)"),
+        "axis.response-rate": ("Response rate", "معدل الاستجابة"),
+        "axis.profile": ("Mean agreement: 1 strongly disagree … 5 strongly agree", "متوسط الموافقة: 1 لا أوافق بشدة … 5 أوافق بشدة"),
         // The board pack: plain words for readers outside the quality team.
         "board.findings": ("What stands out this month", "أبرز ما في هذا الشهر"),
         "board.noFindings": (

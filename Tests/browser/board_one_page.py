@@ -161,6 +161,7 @@ def main():
                 check_board(driver, directory, language, label)
     finally:
         driver.quit()
+        shutil.rmtree(work, ignore_errors=True)
 
     if failures:
         print(f"board pack test: {len(failures)} failure(s)")
