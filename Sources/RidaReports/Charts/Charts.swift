@@ -196,6 +196,11 @@ public enum Charts {
                 "fill": ChartColour.signal(unit.flag, higherIsBetter: input.higherIsBetter),
                 "label": unit.name + ": " + input.format.text(value) + " (n = \(Int(n)))",
                 "name": ChartModel.text(unit.name, x: labelX, y: labelY, anchor: "middle", direction: direction),
+                // A pale plate under the name, so that limit curves do not cross it.
+                "plate": [
+                    "x": ChartNumber.coordinate(box.minX), "y": ChartNumber.coordinate(box.minY),
+                    "width": ChartNumber.coordinate(box.maxX - box.minX), "height": ChartNumber.coordinate(box.maxY - box.minY),
+                ],
             ]
             // A name moved away from its dot is tied to it by a thin line.
             let nearX = min(max(cx, box.minX), box.maxX)
