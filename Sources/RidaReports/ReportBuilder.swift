@@ -435,9 +435,20 @@ public struct ReportBuilder {
         }
     }
 
-    /// At most five findings, the largest by practical size, shown in organisational order.
+    /// At most five findings, the largest by practical size, with both directions when both occur
+    /// (up to two of the other direction replace the smallest), shown in organisational order.
     func boardFindingRows(_ all: [Finding]) -> [[String: Any]] {
-        let chosen = all.enumerated().sorted { $0.element.size > $1.element.size }.prefix(Self.boardFindings).map(\.offset)
+        let bySize = all.indices.sorted { (all[$0].size, $1) > (all[$1].size, $0) }
+        var chosen = Array(bySize.prefix(Self.boardFindings))
+        let good = { (index: Int) in all[index].good && !all[index].concern }
+        for side in [true, false] where !chosen.contains(where: { good($0) == side }) {
+            let others = bySize.filter { good($0) == side }.prefix(2)
+            if !others.isEmpty, chosen.count > others.count {
+                chosen = Array(chosen.prefix(chosen.count - others.count)) + others
+            } else {
+                chosen += others.prefix(Self.boardFindings - chosen.count)
+            }
+        }
         let departments = input.configuration.departments.map(\.id)
         func place(_ finding: Finding) -> Int {
             guard let department = finding.unit["department"] ?? nil else { return -1 }
