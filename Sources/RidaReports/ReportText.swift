@@ -151,5 +151,51 @@ struct ReportText {
             "مبدئي: لم يُغلق هذا الشهر بعد، وقد تُغيّر الردود الورقية والهاتفية المتأخرة هذه الأرقام. يُكتب التقرير النهائي بعد تجميد الشهر."
         ),
         "signals": ("signals", "إشارات"),
+        // Axis titles: what a chart measures.
+        "axis.month": ("Month", "الشهر"),
+        "axis.hijriMonth": ("Hijri month", "الشهر الهجري"),
+        "axis.csat": ("Satisfied (rating 4–5)", "الراضون (التقييم 4–5)"),
+        "axis.nps": ("NPS (−100 to +100)", "صافي نقاط الترويج"),
+        "axis.ces": ("Ease (mean, 1–7)", "السهولة (متوسط 1–7)"),
+        "axis.response-rate": ("Response rate", "معدل الاستجابة"),
+        "axis.profile": ("Mean agreement: 1 strongly disagree … 5 strongly agree", "متوسط الموافقة: 1 لا أوافق بشدة … 5 أوافق بشدة"),
+        // The board pack: plain words for readers outside the quality team.
+        "board.findings": ("What stands out this month", "أبرز ما في هذا الشهر"),
+        "board.noFindings": (
+            "Nothing stands out this month: every measure is within its usual month-to-month range.",
+            "لا شيء لافت هذا الشهر: كل المؤشرات ضمن تذبذبها المعتاد من شهر لآخر."
+        ),
+        "board.signalHigh": ("higher than in a usual month", "أعلى مما هو معتاد في الأشهر الأخرى"),
+        "board.signalLow": ("lower than in a usual month", "أدنى مما هو معتاد في الأشهر الأخرى"),
+        "board.trendUp": ("rising month after month", "في ارتفاع شهرًا بعد شهر"),
+        "board.trendDown": ("falling month after month", "في انخفاض شهرًا بعد شهر"),
+        "board.flagHigh": ("clearly higher than all units together", "أعلى بوضوح من مجموع الوحدات"),
+        "board.flagLow": ("clearly lower than all units together", "أدنى بوضوح من مجموع الوحدات"),
+        "board.improvement": ("Going well", "تحسّن"),
+        "board.concern": ("Needs attention", "يستدعي الانتباه"),
+        "board.mixed": ("Mixed", "متباين"),
+        "board.moreFindings": ("{count} more findings are in the monthly review.", "في المراجعة الشهرية نتائج أخرى عددها {count}."),
+        "board.responses": ("{count} responses", "الردود: {count}"),
+        "board.answeredOfIssued": ("{answered} of {issued} invitations answered", "الدعوات: {issued}، المُجاب منها: {answered}"),
+        "board.issued": ("Invitations", "الدعوات"),
+        "board.answered": ("Answered", "المُجابة"),
+        "board.suppressed": ("not shown: fewer than {threshold} responses", "لا يُعرض: أقل من {threshold} ردود"),
+        "board.trendTitle": ("{measure}: the last {months} months", "{measure}: آخر {months} شهرًا"),
+        "board.trendNote": (
+            "Grey line: the last 13 months; dashed line: the usual level (the mean of 24 months); large dot: this month, blue or orange when it is outside the usual range.",
+            "الخط الرمادي: آخر 13 شهرًا؛ الخط المتقطع: المستوى المعتاد (متوسط 24 شهرًا)؛ النقطة الكبيرة: هذا الشهر، زرقاء أو برتقالية إذا خرجت عن النطاق المعتاد."
+        ),
+        "board.notMeasurable": (
+            "not yet measurable (fewer than {minimum} responses before or since)", "لا يمكن قياسه بعد (أقل من {minimum} ردود قبله أو بعده)"
+        ),
+        "board.effect": (
+            "mean {before} before, {after} since: {difference} (95% interval {interval}; {n} responses)",
+            "المتوسط {before} قبله و{after} بعده: {difference} (فترة الثقة 95%: {interval}؛ الردود {n})"
+        ),
+        "board.moreActions": ("{count} more actions are in the monthly review.", "في المراجعة الشهرية إجراءات أخرى عددها {count}."),
+        "board.actionsNote": (
+            "The targeted question's mean in the 90 days before each action and in the days since: a before/after comparison, not proof of cause.",
+            "متوسط السؤال المستهدف في الأيام التسعين قبل كل إجراء وفي الأيام التي تلته: مقارنة قبل وبعد، لا دليل على السببية."
+        ),
     ]
 }

@@ -29,7 +29,7 @@ public struct ReportWriter: Sendable {
         (["aggregates.csv", "manifest.json", "responses.csv"] + languages.flatMap { ["review.\($0).html", "board.\($0).html"] }).sorted()
     }
 
-    public static let templates = ["reports/review", "reports/board", "reports/style", "charts/control", "charts/funnel", "charts/sparkline", "charts/profile"]
+    public static let templates = ["reports/review", "reports/board", "reports/style", "charts/control", "charts/funnel", "charts/sparkline", "charts/profile", "charts/trend"]
     static let commentsPerUnit = 20
 
     public func write(period: String, hijri: Bool, languages: [String], to directory: URL, provisional: Bool = false) async throws -> ReportManifest {

@@ -161,7 +161,7 @@ private let commonGrey = "#767676"
         let svg = try #require(figure.all("svg").first)
         #expect(svg.attributes["role"] == "img")
         #expect(svg.attributes["aria-labelledby"] == "c1-title c1-desc")
-        #expect(svg.attributes["viewBox"] == "0 0 640 300")
+        #expect(svg.attributes["viewBox"] == "0 0 640 312")
         #expect(figure.all("title").first?.attributes["id"] == "c1-title")
         #expect(figure.all("title").first?.text == "Satisfaction by month")
         #expect(figure.all("desc").first?.attributes["id"] == "c1-desc")
@@ -371,26 +371,26 @@ private let commonGrey = "#767676"
         let figure = try await render(Charts.itemProfile(input, labels: labels), "charts/profile")
         let bars = figure.chart.filter { $0.name == "rect" }
         #expect(bars.count == 2, "the suppressed step has no bar")
-        // Bars run from 1 (x = 180) over a 404-wide area: 4.0 is three quarters of the way.
-        #expect(try bars.map { try figure.number($0, "x") } == [180, 180])
-        #expect(try abs(figure.number(bars[0], "width") - 303) < 0.011)
-        #expect(try abs(figure.number(bars[1], "width") - 227.25) < 0.011)
+        // Bars run from 1 (x = 250) over a 334-wide area: 4.0 is three quarters of the way.
+        #expect(try bars.map { try figure.number($0, "x") } == [250, 250])
+        #expect(try abs(figure.number(bars[0], "width") - 250.5) < 0.011)
+        #expect(try abs(figure.number(bars[1], "width") - 187.88) < 0.011)
         #expect(figure.chart.contains { $0.name == "text" && $0.text == "Too few responses to show" })
         #expect(
             figure.tableRows == [
                 ["Courtesy", "120", "4.00", "3.80–4.20"], ["Waiting time", "118", "3.25", "3.00–3.50"],
                 ["Referral", "", "Too few responses to show", ""],
             ])
-        // Whiskers: the interval 3.8–4.2 spans 40.4 units of x.
+        // Whiskers: the interval 3.8–4.2 spans 33.4 units of x.
         let whisker = try #require(
             figure.chart.first { $0.name == "line" && $0.attributes["y1"] == $0.attributes["y2"] && $0.attributes["y1"] == "27" })
-        #expect(try abs(abs(figure.number(whisker, "x2") - figure.number(whisker, "x1")) - 40.4) < 0.011)
+        #expect(try abs(abs(figure.number(whisker, "x2") - figure.number(whisker, "x1")) - 33.4) < 0.011)
 
         let arabic = try await render(
             Charts.itemProfile(input, labels: .arabic(title: "خطوات الزيارة", description: "متوسط التقييم", rowHeader: "الخطوة")), "charts/profile")
         let rtlBars = arabic.chart.filter { $0.name == "rect" }
-        // Mirrored: the bars end at the right edge of the bar area (640 − 180 = 460) and grow leftwards.
-        #expect(try rtlBars.map { try arabic.number($0, "x") + arabic.number($0, "width") } == [460, 460])
+        // Mirrored: the bars end at the right edge of the bar area (640 − 250 = 390) and grow leftwards.
+        #expect(try rtlBars.map { try arabic.number($0, "x") + arabic.number($0, "width") } == [390, 390])
         #expect(try arabic.number(rtlBars[0], "x") < arabic.number(rtlBars[1], "x"), "the higher mean reaches further left")
     }
 

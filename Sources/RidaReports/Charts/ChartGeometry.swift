@@ -130,7 +130,7 @@ struct PlotFrame {
     var tickLabelX: Double { rtl ? right + 6 : left - 6 }
     /// Tick labels are numbers, written left-to-right; anchored towards the plot.
     var tickLabelAnchor: String { rtl ? "start" : "end" }
-    var axisCaptionX: Double { rtl ? width - 12 : 12 }
+    var axisCaptionX: Double { rtl ? width - 16 : 16 }
     var centreX: Double { (left + right) / 2 }
     var plotWidth: Double { right - left }
     var plotHeight: Double { bottom - top }
@@ -269,5 +269,82 @@ enum ChartModel {
             grid.append(line(x1: frame.left, y1: y, x2: frame.right, y2: y))
         }
         return (labels, grid)
+    }
+}
+
+/// Estimated widths of chart text, for laying labels out without a browser: on the wide side
+/// (DejaVu Sans, the widest of the fonts a chart may get), so that estimated room is real room.
+enum ChartText {
+    static func width(_ text: String, fontSize: Double) -> Double {
+        var em = 0.0
+        for scalar in text.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .format, .control: continue
+            default: break
+            }
+            switch scalar.value {
+            case 0x20: em += 0.32
+            case 0x2E, 0x2C, 0x3A, 0x3B, 0x27, 0x7C, 0x2BB, 0x60C: em += 0.34
+            case 0x30...0x39: em += 0.64
+            case 0x41...0x5A, 0x25, 0x2D, 0x2013, 0x2014: em += 0.72
+            case 0x61...0x7A: em += 0.62
+            case 0x600...0x6FF, 0x750...0x77F, 0xFB50...0xFDFF, 0xFE70...0xFEFF: em += 0.62
+            default: em += 0.75
+            }
+        }
+        return em * fontSize
+    }
+
+    /// Words into lines of at most `maxWidth`; at most `maxLines`, the last one cut with "…" when
+    /// the text is longer (the full text stays in the chart's title or data table).
+    static func wrap(_ text: String, fontSize: Double, maxWidth: Double, maxLines: Int) -> [String] {
+        let words = text.split(separator: " ").map(String.init)
+        var lines: [String] = []
+        var current = ""
+        for word in words {
+            let candidate = current.isEmpty ? word : current + " " + word
+            if width(candidate, fontSize: fontSize) <= maxWidth || current.isEmpty {
+                current = candidate
+            } else {
+                lines.append(current)
+                current = word
+            }
+        }
+        if !current.isEmpty { lines.append(current) }
+        // A single word wider than the room is cut too.
+        lines = lines.map { fit($0, fontSize: fontSize, maxWidth: maxWidth, always: false) }
+        guard lines.count > maxLines else { return lines }
+        var kept = Array(lines.prefix(maxLines))
+        kept[maxLines - 1] = fit(kept[maxLines - 1] + " " + lines[maxLines], fontSize: fontSize, maxWidth: maxWidth, always: true)
+        return kept
+    }
+
+    /// The text, or as much of it as fits with "…" after it.
+    static func fit(_ text: String, fontSize: Double, maxWidth: Double, always: Bool) -> String {
+        if !always, width(text, fontSize: fontSize) <= maxWidth { return text }
+        var characters = Array(text)
+        while !characters.isEmpty, width(String(characters) + "…", fontSize: fontSize) > maxWidth { characters.removeLast() }
+        while characters.last == " " { characters.removeLast() }
+        return String(characters) + "…"
+    }
+}
+
+/// A rectangle in a chart's user units, for keeping labels apart.
+struct ChartBox {
+    var minX: Double
+    var minY: Double
+    var maxX: Double
+    var maxY: Double
+
+    func intersects(_ other: ChartBox) -> Bool {
+        minX < other.maxX && other.minX < maxX && minY < other.maxY && other.minY < maxY
+    }
+
+    func inside(_ other: ChartBox) -> Bool {
+        minX >= other.minX && maxX <= other.maxX && minY >= other.minY && maxY <= other.maxY
+    }
+
+    func overlap(_ other: ChartBox) -> Double {
+        max(0, min(maxX, other.maxX) - max(minX, other.minX)) * max(0, min(maxY, other.maxY) - max(minY, other.minY))
     }
 }

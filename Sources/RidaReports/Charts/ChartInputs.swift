@@ -33,6 +33,8 @@ public struct ChartLabels: Sendable, Hashable {
     public var commonCause: String
     public var suppressed: String
     public var trend: String
+    /// Month names for period labels (time axes, data tables); without them labels are shown as they are.
+    public var periodNames: PeriodNames?
 
     public init(
         language: String = "en", rtl: Bool = false, title: String, description: String, xAxis: String = "Period",
@@ -66,6 +68,13 @@ public struct ChartLabels: Sendable, Hashable {
         self.commonCause = commonCause
         self.suppressed = suppressed
         self.trend = trend
+    }
+
+    /// A period as a time axis writes it ("Nov 2026"), or with the other calendar's months for a
+    /// table or a tooltip ("November 2026 (Jumada I–II 1448)").
+    func periodName(_ label: String, long: Bool = false) -> String {
+        guard let names = periodNames else { return label }
+        return long ? names.full(label, long: true) : names.name(label)
     }
 
     /// Arabic words for everything but the title, description and axis captions, right-to-left.
@@ -229,8 +238,10 @@ public struct ControlChartInput: Sendable, Hashable {
                 period: point.period, n: point.n, value: point.value, lower: point.lower, upper: point.upper, suppressed: point.suppressed,
                 signal: signal)
         }
+        // The time axis starts at the first period with data: months before any response are not drawn.
+        let first = points.firstIndex { $0.suppressed || $0.value != nil || ($0.n ?? 0) > 0 } ?? 0
         self.init(
-            id: id, points: points, mean: chart.mean, upper: chart.upper, lower: chart.lower, upper2Sigma: chart.upper2Sigma,
+            id: id, points: Array(points[first...]), mean: chart.mean, upper: chart.upper, lower: chart.lower, upper2Sigma: chart.upper2Sigma,
             lower2Sigma: chart.lower2Sigma, trial: chart.trial, higherIsBetter: higherIsBetter, format: format)
     }
 }

@@ -9,7 +9,7 @@ import Foundation
 /// blue (improvement) and orange (concern), common cause grey.
 public enum Charts {
     /// Template names, for `TemplateLibrary(directory:required:)`.
-    public static let templates = ["charts/control", "charts/funnel", "charts/sparkline", "charts/profile", "charts/table", "charts/legend"]
+    public static let templates = ["charts/control", "charts/funnel", "charts/sparkline", "charts/profile", "charts/table", "charts/legend", "charts/trend"]
 
     // MARK: - Control chart
 
@@ -17,8 +17,8 @@ public enum Charts {
     /// layouts the first period is at the right.
     public static func controlChart(_ input: ControlChartInput, labels: ChartLabels) -> [String: Any] {
         let width = 640.0
-        let height = 300.0
-        let frame = PlotFrame(width: width, height: height, axisSide: 64, otherSide: 16, top: 16, bottom: 56, rtl: labels.rtl)
+        let height = 312.0
+        let frame = PlotFrame(width: width, height: height, axisSide: 64, otherSide: 16, top: 16, bottom: 68, rtl: labels.rtl)
         let limitValues = [input.mean, input.upper, input.lower, input.upper2Sigma, input.lower2Sigma]
         let axis = ValueAxis(values: input.points.compactMap(\.shownValue) + limitValues, bounds: input.format.bounds)
         let count = input.points.count
@@ -47,7 +47,7 @@ public enum Charts {
                 "cx": ChartNumber.coordinate(position.0), "cy": ChartNumber.coordinate(position.1),
                 "r": point.signal == nil ? "3" : "5",
                 "fill": ChartColour.signal(point.signal, higherIsBetter: input.higherIsBetter),
-                "label": point.period + ": " + input.format.text(value),
+                "label": labels.periodName(point.period, long: true) + ": " + input.format.text(value),
             ])
         }
         closeRun()
@@ -79,11 +79,7 @@ public enum Charts {
             ChartModel.line(x1: frame.left, y1: frame.bottom, x2: frame.right, y2: frame.bottom),
             ChartModel.line(x1: frame.axisX, y1: frame.top, x2: frame.axisX, y2: frame.bottom),
         ]
-        // At most 8 period labels, evenly thinned; every period is in the table.
-        let every = max(1, Int((Double(count) / 8).rounded(.up)))
-        model["xTicks"] = input.points.indices.filter { $0 % every == 0 }.map { index in
-            ChartModel.text(input.points[index].period, x: x(index), y: frame.bottom + 16, anchor: "middle", direction: direction)
-        }
+        model["xTicks"] = timeTicks(input.points.map(\.period), x: x, y: frame.bottom + 16, spacing: count > 1 ? abs(x(1) - x(0)) : frame.plotWidth, width: width, labels: labels)
         model["captions"] = [
             ChartModel.text(labels.xAxis, x: frame.centreX, y: height - 10, anchor: "middle", direction: direction),
             ChartModel.text(
@@ -101,10 +97,30 @@ public enum Charts {
         model["tableHeaders"] = [labels.rowHeader, labels.n, labels.value, labels.interval, labels.signal]
         model["tableRows"] = input.points.map { point in
             ChartModel.dataRow(
-                point.period, n: point.n, value: point.shownValue, lower: point.lower, upper: point.upper, suppressed: point.suppressed,
+                labels.periodName(point.period, long: true), n: point.n, value: point.shownValue, lower: point.lower, upper: point.upper, suppressed: point.suppressed,
                 signal: point.signal, higherIsBetter: input.higherIsBetter, format: input.format, labels: labels)
         }
         return model
+    }
+
+    /// Period labels along a time axis: the month's name and, on a second smaller line, the other
+    /// calendar's months it overlaps; thinned evenly (always keeping the first) until no two
+    /// labels can touch. At most 8; every period is in the data table.
+    static func timeTicks(_ periods: [String], x: (Int) -> Double, y: Double, spacing: Double, width: Double, labels: ChartLabels) -> [[String: Any]] {
+        let direction = labels.rtl ? "rtl" : "ltr"
+        let names = periods.map { labels.periodName($0) }
+        let others = periods.map { labels.periodNames?.overlap($0) }
+        let widest = zip(names, others).map { max(ChartText.width($0, fontSize: 11), ChartText.width($1 ?? "", fontSize: 9)) }.max() ?? 0
+        var every = max(1, Int((Double(periods.count) / 8).rounded(.up)))
+        while every < periods.count, spacing * Double(every) < widest + 8 { every += 1 }
+        return periods.indices.filter { $0 % every == 0 }.map { index in
+            // A label at an end of the axis is moved inwards, so that it stays inside the chart.
+            let half = max(ChartText.width(names[index], fontSize: 11), ChartText.width(others[index] ?? "", fontSize: 9)) / 2
+            let position = min(max(x(index), half + 2), width - half - 2)
+            var tick = ChartModel.text(names[index], x: position, y: y, anchor: "middle", direction: direction)
+            if let other = others[index] { tick["sub"] = other }
+            return tick
+        }
     }
 
     // MARK: - Funnel plot
@@ -143,15 +159,56 @@ public enum Charts {
         model["centre"] =
             axis.contains(input.target)
             ? [ChartModel.line(x1: frame.left, y1: y(input.target), x2: frame.right, y2: y(input.target))] : [[String: Any]]()
-        model["dots"] = drawn.map { _, unit, n, value -> [String: Any] in
+        // Names beside their dots without touching one another or another dot, inside the plot:
+        // the first free place of right, left, above, below, then further out (with a leader line).
+        let fontSize = 10.0
+        let plotBox = ChartBox(minX: frame.left, minY: frame.top, maxX: frame.right, maxY: frame.bottom)
+        let dotBoxes = drawn.map { _, _, n, value in ChartBox(minX: x(n) - 5.5, minY: y(value) - 5.5, maxX: x(n) + 5.5, maxY: y(value) + 5.5) }
+        var taken: [ChartBox] = []
+        model["dots"] = drawn.enumerated().map { position, entry -> [String: Any] in
+            let (_, unit, n, value) = entry
             let cx = x(n)
             let cy = y(value)
-            return [
+            let w = ChartText.width(unit.name, fontSize: fontSize)
+            let h = fontSize * 1.5
+            var candidates: [ChartBox] = []
+            for step in 0..<6 {
+                let shift = Double(step) * h
+                for offset in step == 0 ? [0.0] : [-shift, shift] {
+                    // After the dot in the reading direction first: to its right, or in Arabic to its left.
+                    let after = ChartBox(minX: cx + 7, minY: cy - h / 2 + offset, maxX: cx + 7 + w, maxY: cy + h / 2 + offset)
+                    let before = ChartBox(minX: cx - 7 - w, minY: cy - h / 2 + offset, maxX: cx - 7, maxY: cy + h / 2 + offset)
+                    candidates += labels.rtl ? [before, after] : [after, before]
+                }
+                candidates.append(ChartBox(minX: cx - w / 2, minY: cy - 7 - h - shift, maxX: cx + w / 2, maxY: cy - 7 - shift))
+                candidates.append(ChartBox(minX: cx - w / 2, minY: cy + 7 + shift, maxX: cx + w / 2, maxY: cy + 7 + h + shift))
+            }
+            let obstacles = taken + dotBoxes.enumerated().filter { $0.offset != position }.map(\.element)
+            func cost(_ box: ChartBox) -> Double {
+                obstacles.reduce(0) { $0 + box.overlap($1) } + (box.inside(plotBox) ? 0 : 1e6)
+            }
+            let box = candidates.first { cost($0) == 0 } ?? candidates.min { cost($0) < cost($1) }!
+            taken.append(box)
+            let labelX = (box.minX + box.maxX) / 2
+            let labelY = (box.minY + box.maxY) / 2
+            var model: [String: Any] = [
                 "cx": ChartNumber.coordinate(cx), "cy": ChartNumber.coordinate(cy),
                 "fill": ChartColour.signal(unit.flag, higherIsBetter: input.higherIsBetter),
                 "label": unit.name + ": " + input.format.text(value) + " (n = \(Int(n)))",
-                "name": ChartModel.text(unit.name, x: labels.rtl ? cx - 7 : cx + 7, y: cy, anchor: "start", direction: direction),
+                "name": ChartModel.text(unit.name, x: labelX, y: labelY, anchor: "middle", direction: direction),
+                // A pale plate under the name, so that limit curves do not cross it.
+                "plate": [
+                    "x": ChartNumber.coordinate(box.minX), "y": ChartNumber.coordinate(box.minY),
+                    "width": ChartNumber.coordinate(box.maxX - box.minX), "height": ChartNumber.coordinate(box.maxY - box.minY),
+                ],
             ]
+            // A name moved away from its dot is tied to it by a thin line.
+            let nearX = min(max(cx, box.minX), box.maxX)
+            let nearY = min(max(cy, box.minY), box.maxY)
+            if ((nearX - cx) * (nearX - cx) + (nearY - cy) * (nearY - cy)).squareRoot() > 12 {
+                model["leader"] = ChartModel.line(x1: cx, y1: cy, x2: nearX, y2: nearY)
+            }
+            return model
         }
         let ticks = ChartModel.verticalTicks(axis, frame: frame, format: input.format)
         model["yTicks"] = ticks.labels
@@ -252,12 +309,17 @@ public enum Charts {
     /// (`Templates/charts/profile.mustache`). In right-to-left layouts bars grow from the right.
     public static func itemProfile(_ input: ItemProfileInput, labels: ChartLabels) -> [String: Any] {
         let width = 640.0
-        let rowHeight = 30.0
+        let fontSize = 11.0
+        let lineHeight = 13.0
         let top = 12.0
-        let plotBottom = top + rowHeight * Double(input.steps.count)
-        let height = plotBottom + 44
-        let labelColumn = 180.0
+        let labelColumn = 250.0
         let valueColumn = 56.0
+        // Each statement wraps onto up to three lines beside its bar (cut with "…" beyond; the
+        // data table and the bar's tooltip hold it whole); a row is as tall as its lines.
+        let wrapped = input.steps.map { ChartText.wrap($0.label, fontSize: fontSize, maxWidth: labelColumn - 16, maxLines: 3) }
+        let rowHeights = wrapped.map { max(30, Double($0.count) * lineHeight + 10) }
+        let plotBottom = top + rowHeights.reduce(0, +)
+        let height = plotBottom + 50
         let rtl = labels.rtl
         let direction = rtl ? "rtl" : "ltr"
         let barsLeft = rtl ? valueColumn : labelColumn
@@ -276,11 +338,19 @@ public enum Charts {
         var bars: [[String: Any]] = []
         var whiskers: [[String: Any]] = []
         var texts: [[String: Any]] = []
+        var stepLabels: [[String: Any]] = []
+        var rowTop = top
         for (index, step) in input.steps.enumerated() {
-            let rowTop = top + rowHeight * Double(index)
+            let rowHeight = rowHeights[index]
+            defer { rowTop += rowHeight }
             let middle = rowTop + rowHeight / 2
-            texts.append(
-                ChartModel.text(step.label, x: rtl ? width - labelColumn + 8 : labelColumn - 8, y: middle, anchor: "end", direction: direction))
+            let lines = wrapped[index]
+            let labelX = rtl ? width - labelColumn + 8 : labelColumn - 8
+            var label = ChartModel.text(step.label, x: labelX, y: middle - Double(lines.count - 1) * lineHeight / 2, anchor: "end", direction: direction)
+            label["lines"] = lines.enumerated().map { number, line -> [String: Any] in
+                ["line": line, "x": ChartNumber.coordinate(labelX), "dy": number == 0 ? "0.35em" : ChartNumber.coordinate(lineHeight)]
+            }
+            stepLabels.append(label)
             guard !step.suppressed, let mean = step.mean, mean.isFinite else {
                 texts.append(ChartModel.text(labels.suppressed, x: rtl ? x(low) - 6 : x(low) + 6, y: middle, anchor: "start", direction: direction))
                 continue
@@ -288,7 +358,7 @@ public enum Charts {
             let base = x(low)
             let end = x(mean)
             bars.append([
-                "x": ChartNumber.coordinate(min(base, end)), "y": ChartNumber.coordinate(rowTop + 7),
+                "x": ChartNumber.coordinate(min(base, end)), "y": ChartNumber.coordinate(middle - 8),
                 "width": ChartNumber.coordinate(abs(end - base)), "height": "16",
                 "label": step.label + ": " + format.text(mean),
             ])
@@ -304,6 +374,7 @@ public enum Charts {
         }
         model["bars"] = bars
         model["whiskers"] = whiskers
+        model["stepLabels"] = stepLabels
         model["labels"] = texts
         model["grid"] = axis.ticks.map { ChartModel.line(x1: x($0), y1: top, x2: x($0), y2: plotBottom) }
         model["xTicks"] = axis.ticks.map {
