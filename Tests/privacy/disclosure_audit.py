@@ -57,7 +57,9 @@ class HarnessError(Exception):
 
 
 def run(binary: str, *args: str, cwd: Path | None = None) -> str:
-    env = dict(os.environ, RIDA_SEEDS=str(SEEDS), RIDA_TEMPLATES=str(TEMPLATES), LOG_LEVEL="error")
+    # Reports of the audit's fixed month are frozen at once, whatever today's date (the audit is
+    # about what a report publishes, not about when it may be written; older builds ignore it).
+    env = dict(os.environ, RIDA_SEEDS=str(SEEDS), RIDA_TEMPLATES=str(TEMPLATES), LOG_LEVEL="error", RIDA_REPORT_GRACE_DAYS="0")
     cmd = [binary, *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd or REPO, timeout=300)
     if proc.returncode != 0:
