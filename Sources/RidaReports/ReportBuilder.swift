@@ -69,12 +69,16 @@ public struct ReportBuilder {
     }
 
     /// "72.4% (68.1%–76.3%), 412 responses", or why it is not shown.
-    func describe(_ point: Point?, _ kind: String) -> String {
+    /// A value with its interval and what its n counts: responses, or — for a response rate —
+    /// the invitations issued.
+    func describe(_ point: Point?, _ kind: String, metric: MetricKind? = nil) -> String {
         guard let point else { return text("noData") }
         if point.suppressed { return text("suppressed", ["threshold": input.byDepartment.suppressBelow]) }
         guard let value = point.value, let n = point.n else { return text("noData") }
+        let counted = metric == .responseRate ? text("invitationsN") : text("n")
+        let comma = language == "ar" ? "،" : ","
         // Numbers are isolated left-to-right, so an interval reads the same in Arabic text.
-        var result = "\u{2066}\(format(value, kind)) (\(format(point.lower ?? value, kind)) – \(format(point.upper ?? value, kind)))\u{2069}, \(n) \(text("n"))"
+        var result = "\u{2066}\(format(value, kind)) (\(format(point.lower ?? value, kind)) – \(format(point.upper ?? value, kind)))\u{2069}\(comma) \(count(n)) \(counted)"
         if point.lowNumbers { result += " — \(text("lowNumbers"))" }
         return result
     }
@@ -145,7 +149,7 @@ public struct ReportBuilder {
         Self.headlineMetrics.compactMap { kind -> [String: Any]? in
             guard let metric = input.byDepartment.metrics.first(where: { $0.metric == kind }) else { return nil }
             let latest = metric.total.series.last
-            var model: [String: Any] = ["title": metricTitle(metric), "value": describe(latest, metric.kind)]
+            var model: [String: Any] = ["title": metricTitle(metric), "value": describe(latest, metric.kind, metric: metric.metric)]
             if let chart = ControlChartInput(
                 id: "\(chartPrefix)-\(kind.rawValue)", series: metric.total, higherIsBetter: true, format: chartFormat(metric.kind))
             {
@@ -229,7 +233,7 @@ public struct ReportBuilder {
             return [
                 "unit": unitName(finding.unit), "metric": metricTitle(finding.metric),
                 "what": finding.reasons.map { text($0.rawValue) }.joined(separator: language == "ar" ? "؛ " : "; "),
-                "value": describe(finding.series.series.last, finding.metric.kind),
+                "value": describe(finding.series.series.last, finding.metric.kind, metric: finding.metric.metric),
                 "questions": [good ? text("questionsGood") : nil, concern ? text("questionsConcern") : nil].compactMap { $0 },
                 "direction": good && !concern ? "improvement" : (concern && !good ? "concern" : "mixed"),
             ]
@@ -294,7 +298,7 @@ public struct ReportBuilder {
         guard let metric = analysis.metrics.first(where: { $0.metric == .responseRate }) else { return [] }
         return metric.units.map { series in
             let point = series.series.last
-            var rate = describe(point, "proportion")
+            var rate = describe(point, "proportion", metric: .responseRate)
             if let point, !point.suppressed, let value = point.value, let issued = point.n {
                 // n of a response rate is the number of invitations issued.
                 let answered = Int((value * Double(issued)).rounded())

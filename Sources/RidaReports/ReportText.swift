@@ -38,6 +38,7 @@ struct ReportText {
         "response-rate": ("Response rate (answered ÷ issued)", "معدل الاستجابة (المُجاب ÷ المُرسَل)"),
         "bottom-2": ("Dissatisfaction (share rating 1–2)", "عدم الرضا (نسبة التقييم 1–2)"),
         "n": ("responses", "ردًّا"),
+        "invitationsN": ("invitations issued", "دعوة مُرسَلة"),
         "interval": ("95% interval", "فترة الثقة 95%"),
         "controlChartOf": ("Control chart, 24 periods: ", "خريطة ضبط لأربع وعشرين فترة: "),
         "controlChartDescription": (
