@@ -29,6 +29,14 @@ public final class FailureThrottle: Sendable {
 
     /// How to answer a failure.
     public enum Verdict: Equatable, Sendable {
+        /// The `Retry-After` of a 429 answer; nil: answer as usual.
+        public var retryAfter: Int? {
+            switch self {
+            case .answer: nil
+            case .delay(_, let retryAfter), .refuse(let retryAfter): retryAfter
+            }
+        }
+
         /// Still within the free failures: answer as usual (404, wrong key).
         case answer
         /// Wait this long, then answer 429 with `Retry-After`.
@@ -78,19 +86,14 @@ public final class FailureThrottle: Sendable {
         }
     }
 
-    /// Counts a failure, waits as the verdict says, and gives the answer's `Retry-After` (nil:
-    /// answer as usual).
-    public func slowDown(_ key: String) async -> Int? {
-        switch failure(key) {
-        case .answer:
-            return nil
-        case .refuse(let retryAfter):
-            return retryAfter
-        case .delay(let seconds, let retryAfter):
-            defer { finished(key) }
+    /// Counts a failure and waits as its verdict says; the verdict tells how to answer.
+    public func slowDown(_ key: String) async -> Verdict {
+        let verdict = failure(key)
+        if case .delay(let seconds, _) = verdict {
             try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-            return retryAfter
+            finished(key)
         }
+        return verdict
     }
 
     /// The failures `key` is charged with now (tests, metrics).

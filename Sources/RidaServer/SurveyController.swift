@@ -155,7 +155,7 @@ struct SurveyController {
     /// failed only a few times, then — later and later — a 429 page with `Retry-After`.
     private func unknownToken(_ request: Request, _ context: AppRequestContext) async -> Response {
         let key = addressing.key(socket: context.remoteAddress, headers: request.headers)
-        guard let wait = await throttle.slowDown(key) else { return notFound(request) }
+        guard let wait = await throttle.slowDown(key).retryAfter else { return notFound(request) }
         metrics.recordThrottled(.survey)
         let language = negotiate(request, invitation: nil)
         var response = render(

@@ -10,37 +10,33 @@ import Yams
 /// (`base-url: https://survey.example.org`). A value is parsed as its flag would be; a bad one is
 /// refused, naming where it came from.
 struct Settings: Sendable {
-    /// One setting: its name (the flag without dashes), what it is, and its default as shown.
-    struct Key: Sendable {
-        var name: String
-        var meaning: String
-        var defaultValue: String
-
-        var environmentVariable: String { "RIDA_" + name.uppercased().replacingOccurrences(of: "-", with: "_") }
-    }
-
-    /// Every setting, as `docs/settings.md` lists them.
-    static let keys: [Key] = [
-        Key(name: "db", meaning: "path of the SQLite database file", defaultValue: "rida.sqlite"),
-        Key(name: "synchronous", meaning: "SQLite synchronous level: full or normal", defaultValue: "full"),
-        Key(name: "secret-file", meaning: "key file of the server secret", defaultValue: "the database path + .key"),
-        Key(name: "seeds", meaning: "directory of the seed configuration", defaultValue: "./seeds"),
-        Key(name: "templates", meaning: "directory of the page templates", defaultValue: "./Templates"),
-        Key(name: "reports", meaning: "directory the reports asked for through the API are written to", defaultValue: "Reports"),
-        Key(name: "host", meaning: "address to listen on", defaultValue: "127.0.0.1"),
-        Key(name: "port", meaning: "port to listen on (0 picks a free one)", defaultValue: "8080"),
-        Key(name: "base-url", meaning: "public address survey links are built from", defaultValue: "none: required"),
-        Key(name: "trusted-proxy", meaning: "reverse proxies (CIDR) whose X-Forwarded-For names the client", defaultValue: "none"),
-        Key(name: "idle-timeout", meaning: "seconds a kept-alive connection may wait for its next request", defaultValue: "60"),
-        Key(name: "header-timeout", meaning: "seconds from a request's first byte to its complete head", defaultValue: "15"),
-        Key(name: "body-timeout", meaning: "seconds for a request's whole body", defaultValue: "30"),
-        Key(name: "max-connections", meaning: "open connections at most; more wait in the backlog", defaultValue: "1024"),
-        Key(name: "min-free-disk-mb", meaning: "free space (MB) beside the database below which /readyz fails", defaultValue: "256"),
-        Key(name: "retention-days", meaning: "days free text and contact details are kept", defaultValue: "365"),
-        Key(name: "follow-up-hours", meaning: "hours from a low score to the due date of the call back", defaultValue: "72"),
-        Key(name: "webhook-url", meaning: "address events are sent to (secret in RIDA_WEBHOOK_SECRET)", defaultValue: "none"),
-        Key(name: "report-grace-days", meaning: "days after a month ends before its report is frozen", defaultValue: "5"),
+    /// Every setting's name (its flag without the dashes), as `docs/settings.md` lists them.
+    static let names = [
+        "db",
+        "synchronous",
+        "secret-file",
+        "seeds",
+        "templates",
+        "reports",
+        "host",
+        "port",
+        "base-url",
+        "trusted-proxy",
+        "idle-timeout",
+        "header-timeout",
+        "body-timeout",
+        "max-connections",
+        "min-free-disk-mb",
+        "retention-days",
+        "follow-up-hours",
+        "webhook-url",
+        "report-grace-days",
     ]
+
+    /// `RIDA_BASE_URL` for `base-url`: the name swift-configuration's environment provider reads.
+    static func variable(for name: String) -> String {
+        "RIDA_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
 
     static let environmentVariable = "RIDA_SETTINGS"
 
@@ -82,11 +78,11 @@ struct Settings: Sendable {
             guard let mapping = parsed as? [String: Any] else {
                 throw CLIError("the settings file \(path) must be a mapping of names to values, e.g. `base-url: https://survey.example.org`")
             }
-            let known = Set(keys.map(\.name))
+            let known = Set(names)
             let unknown = mapping.keys.filter { !known.contains($0) }.sorted()
             guard unknown.isEmpty else {
                 throw CLIError(
-                    "the settings file \(path) has unknown setting(s): \(unknown.joined(separator: ", ")); known: \(keys.map(\.name).joined(separator: ", "))")
+                    "the settings file \(path) has unknown setting(s): \(unknown.joined(separator: ", ")); known: \(names.joined(separator: ", "))")
             }
         }
         let provider: FileProvider<YAMLSnapshot>
@@ -101,7 +97,7 @@ struct Settings: Sendable {
     /// The raw text of a setting and where it came from.
     func text(_ name: String) -> (value: String, source: String)? {
         if let value = environment.string(forKey: ConfigKey(name)) {
-            return (value, "the environment variable RIDA_\(name.uppercased().replacingOccurrences(of: "-", with: "_"))")
+            return (value, "the environment variable \(Self.variable(for: name))")
         }
         if let file, let filePath {
             if let value = file.string(forKey: ConfigKey(name)) { return (value, "\(name) in \(filePath)") }
@@ -122,7 +118,7 @@ struct Settings: Sendable {
     func values<T: ExpressibleByArgument>(_ name: String, as type: T.Type = T.self) throws -> [T]? {
         var found: (values: [String], source: String)?
         if let value = environment.string(forKey: ConfigKey(name)) {
-            found = (value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, "the environment variable RIDA_\(name.uppercased().replacingOccurrences(of: "-", with: "_"))")
+            found = (value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, "the environment variable \(Self.variable(for: name))")
         } else if let file, let filePath {
             if let list = file.stringArray(forKey: ConfigKey(name)) {
                 found = (list, "\(name) in \(filePath)")

@@ -122,7 +122,7 @@ struct AdminController {
     /// failures from that address — answered later and later, with 429.
     private func wrongKey(_ request: Request, _ context: AppRequestContext, _ language: String, reason: String) async -> Response {
         let client = addressing.key(socket: context.remoteAddress, headers: request.headers)
-        let verdict = throttle.failure(client)
+        let verdict = await throttle.slowDown(client)
         if case .refuse = verdict {
             // Already answers waiting for this client: not written again, so a flood cannot fill the log.
         } else {
@@ -135,22 +135,11 @@ struct AdminController {
         }
         context.logger.notice("admin sign-in failed", metadata: ["client": "\(client)"])
         let text = AdminText(language: language)
-        switch verdict {
-        case .answer:
-            return loginForm(language, status: .unauthorized, error: text("wrongKey"))
-        case .refuse(let retryAfter):
-            metrics.recordThrottled(.signIn)
-            var response = loginForm(language, status: .tooManyRequests, error: text("tooManySignIns"))
-            response.headers[.retryAfter] = String(retryAfter)
-            return response
-        case .delay(let seconds, let retryAfter):
-            try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
-            throttle.finished(client)
-            metrics.recordThrottled(.signIn)
-            var response = loginForm(language, status: .tooManyRequests, error: text("tooManySignIns"))
-            response.headers[.retryAfter] = String(retryAfter)
-            return response
-        }
+        guard let retryAfter = verdict.retryAfter else { return loginForm(language, status: .unauthorized, error: text("wrongKey")) }
+        metrics.recordThrottled(.signIn)
+        var response = loginForm(language, status: .tooManyRequests, error: text("tooManySignIns"))
+        response.headers[.retryAfter] = String(retryAfter)
+        return response
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
