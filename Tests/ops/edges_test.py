@@ -4,7 +4,9 @@
 1. Slow clients (bounded slowloris): 200 connections that send their head, their body, or nothing
    at a crawl are closed after the configured deadlines, while a normal client is served
    throughout, each request within a second.
-2. Readiness: `/readyz` answers 503 with the reason when the database's file system is full
+2. The connection limit: with every slot held by silent clients, a new one waits in the backlog
+   and is served once the idle deadline frees a slot.
+3. Readiness: `/readyz` answers 503 with the reason when the database's file system is full
    (a small tmpfs filled up), and 200 again once space is freed; `/healthz` stays 200
    (liveness). A database on a read-only file system is refused at start, naming the file. Needs root for the mounts; without it that part is skipped
    with a message, and the Swift tests still cover the free-space threshold.
@@ -132,6 +134,30 @@ def slow_clients(work):
         process.wait(timeout=30)
 
 
+def connection_limit(work):
+    """With every connection slot held by silent clients, a new client waits in the backlog and
+    is served as soon as the idle deadline frees a slot — not refused, not left hanging."""
+    db = os.path.join(work, "limit.sqlite")
+    rida("init", "--db", db, check=True)
+    process, port = serve(db, "--max-connections", "4", "--idle-timeout", "2")
+    try:
+        holders = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
+        time.sleep(0.3)
+        started = time.time()
+        status, _ = get(port, "/healthz", timeout=15)
+        waited = time.time() - started
+        check(status == 200 and 1.0 <= waited < 6,
+              f"with 4 of 4 connections held, a fifth client is served once the idle deadline frees one ({status} after {waited:.1f} s)")
+        started = time.time()
+        status, _ = get(port, "/healthz")
+        check(status == 200 and time.time() - started < 1, "and once the silent ones are gone, at once")
+        for holder in holders:
+            holder.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def readiness(work):
     if os.geteuid() != 0:
         print("SKIP readiness on a full and a read-only file system: needs root for a tmpfs mount")
@@ -192,6 +218,7 @@ def main():
     work = tempfile.mkdtemp(prefix="rida-edges-")
     try:
         slow_clients(work)
+        connection_limit(work)
         readiness(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
