@@ -22,41 +22,16 @@ import subprocess
 import sys
 import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from harness import browser, check, failures, rida
 from selenium.webdriver.common.by import By
 
-RIDA = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rida")
 DEPARTMENTS = ["beneficiary-services", "social-research", "registration", "gift-distribution", "volunteering", "donor-relations"]
 CHANNELS = ["office", "phone", "social", "letter", "web"]
 ITEMS = ["overall", "courtesy", "time", "clarity", "referral", "decision", "speed", "ease", "recommend"]
 A4 = {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True, "printBackground": True, "displayHeaderFooter": False}
-failures = []
 
 
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message)
-    return condition
 
-
-def rida(*args):
-    result = subprocess.run([RIDA, *args], capture_output=True, text=True)
-    if result.returncode != 0:
-        print(result.stdout, result.stderr)
-        raise SystemExit(f"rida {' '.join(args)} failed")
-    return result.stdout
-
-
-def browser():
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(flag)
-    if os.path.exists("/usr/bin/chromium"):
-        options.binary_location = "/usr/bin/chromium"
-    service = Service("/usr/bin/chromedriver") if os.path.exists("/usr/bin/chromedriver") else Service()
-    return webdriver.Chrome(service=service, options=options)
 
 
 def page_count(pdf_path):

@@ -18,19 +18,15 @@ Usage: charts_in_browser.py PATH/TO/rida   (run from the repository root)
 import csv
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+from harness import browser, check, failures, rida
 
-RIDA = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rida")
 HIJRI_EN = ["Muh.", "Saf.", "Rab. I", "Rab. II", "Jum. I", "Jum. II", "Raj.", "Sha.", "Ram.", "Shaw.", "Dhuʻl-Q.", "Dhuʻl-H."]
 HIJRI_EN_LONG = ["Muharram", "Safar", "Rabiʻ I", "Rabiʻ II", "Jumada I", "Jumada II", "Rajab", "Shaʻban", "Ramadan", "Shawwal", "Dhuʻl-Qiʻdah", "Dhuʻl-Hijjah"]
 HIJRI_AR = ["محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة", "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة"]
 VAGUE_TITLES = {"Value", "Period", "القيمة", "الفترة"}
-failures = []
 
 MEASURE = """
 const failures = [];
@@ -65,29 +61,7 @@ return {failures, texts, charts: svgs.length, heading: (document.querySelector('
 """
 
 
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message)
-    return condition
 
-
-def rida(*args):
-    result = subprocess.run([RIDA, *args], capture_output=True, text=True)
-    if result.returncode != 0:
-        print(result.stdout, result.stderr)
-        raise SystemExit(f"rida {' '.join(args)} failed")
-    return result.stdout
-
-
-def browser():
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
-        options.add_argument(flag)
-    if os.path.exists("/usr/bin/chromium"):
-        options.binary_location = "/usr/bin/chromium"
-    service = Service("/usr/bin/chromedriver") if os.path.exists("/usr/bin/chromedriver") else Service()
-    return webdriver.Chrome(service=service, options=options)
 
 
 def thirteen_months(path):

@@ -13,13 +13,10 @@ import subprocess
 import sys
 import tempfile
 
-from selenium import webdriver
+from harness import browser, check, failures, rida
 from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-RIDA = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rida")
-failures = []
 HOSTILE = [
     "<script>window.rida_pwned = 1; alert('script')</script>",
     "\"><img src=x onerror=\"window.rida_pwned = 2; alert('img')\">",
@@ -28,28 +25,7 @@ HOSTILE = [
 ]
 
 
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-        print("FAIL:", message)
 
-
-def rida(*args):
-    result = subprocess.run([RIDA, *args], capture_output=True, text=True)
-    if result.returncode != 0:
-        print(result.stdout, result.stderr)
-        raise SystemExit(f"rida {' '.join(args)} failed")
-    return result.stdout
-
-
-def browser():
-    options = webdriver.ChromeOptions()
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1200,900"):
-        options.add_argument(flag)
-    if os.path.exists("/usr/bin/chromium"):
-        options.binary_location = "/usr/bin/chromium"
-    service = Service("/usr/bin/chromedriver") if os.path.exists("/usr/bin/chromedriver") else Service()
-    return webdriver.Chrome(service=service, options=options)
 
 
 def main():
@@ -67,7 +43,7 @@ def main():
     report = os.path.join(work, "report")
     rida("report", "--db", db, "--period", "2026-01", "--out", report)
 
-    driver = browser()
+    driver = browser(1200)
     try:
         for language in ("ar", "en"):
             driver.get("file://" + os.path.join(report, f"review.{language}.html"))

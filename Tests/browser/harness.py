@@ -1,0 +1,36 @@
+"""What the report browser tests share: the `rida` under test, failures collected as they come,
+running `rida`, and a headless Chromium."""
+import os
+import subprocess
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+RIDA = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rida")
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+        print("FAIL:", message)
+    return condition
+
+
+def rida(*args):
+    result = subprocess.run([RIDA, *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        print(result.stdout, result.stderr)
+        raise SystemExit(f"rida {' '.join(args)} failed")
+    return result.stdout
+
+
+def browser(width=1280):
+    options = webdriver.ChromeOptions()
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},900"):
+        options.add_argument(flag)
+    if os.path.exists("/usr/bin/chromium"):
+        options.binary_location = "/usr/bin/chromium"
+    service = Service("/usr/bin/chromedriver") if os.path.exists("/usr/bin/chromedriver") else Service()
+    return webdriver.Chrome(service=service, options=options)
