@@ -17,7 +17,7 @@ public struct ReportInput: Sendable {
     /// By department with the display threshold for audiences outside the quality team, for the board pack.
     public var board: AnalysisResult
     /// Masked comments per department × channel (cells below the threshold left out), in organisational order.
-    public var comments: [(department: String, channel: String, texts: [String])]
+    public var comments: [CommentGroup]
     public var followUps: Int
     /// The improvement actions and their measured effects, as of the report's last day.
     public var actionEffects: [ActionEffect] = []
@@ -27,7 +27,7 @@ public struct ReportInput: Sendable {
     public init(
         configuration: SeedConfiguration, period: String, hijri: Bool, first: CalendarDay, last: CalendarDay, byDepartment: AnalysisResult,
         byChannel: AnalysisResult, byDepartmentChannel: AnalysisResult, board: AnalysisResult,
-        comments: [(department: String, channel: String, texts: [String])],
+        comments: [CommentGroup],
         followUps: Int
     ) {
         self.configuration = configuration
@@ -77,9 +77,11 @@ public struct ReportBuilder {
         guard let value = point.value, let n = point.n else { return text("noData") }
         let counted = metric == .responseRate ? text("invitationsN") : text("n")
         let comma = language == "ar" ? "،" : ","
+        let provisional = metric == .responseRate && rateIsProvisional(point)
         // Numbers are isolated left-to-right, so an interval reads the same in Arabic text.
         var result = "\u{2066}\(format(value, kind)) (\(format(point.lower ?? value, kind)) – \(format(point.upper ?? value, kind)))\u{2069}\(comma) \(count(n)) \(counted)"
         if point.lowNumbers { result += " — \(text("lowNumbers"))" }
+        if provisional { result += " — " + text("rateProvisionalShort") }
         return result
     }
 
@@ -189,10 +191,11 @@ public struct ReportBuilder {
     func findings() -> [Finding] {
         var found: [Finding] = []
         let period = input.byDepartment.to
-        for analysis in [input.byDepartment, input.byChannel] {
+        for (index, analysis) in [input.byDepartment, input.byChannel].enumerated() {
             for metric in analysis.metrics where Self.headlineMetrics.contains(metric.metric) {
                 let range = metric.kind == "proportion" ? 1.0 : metric.kind == "nps" ? 200.0 : 6.0
-                for series in [metric.total] + metric.units {
+                // All units together once: the channels' total is the departments' total.
+                for series in (index == 0 ? [metric.total] : []) + metric.units {
                     var reasons: [Reason] = []
                     var departure = 0.0
                     let value = series.series.last.flatMap { $0.suppressed ? nil : $0.value }
@@ -226,20 +229,6 @@ public struct ReportBuilder {
         return found
     }
 
-    /// Signals of the report's period, in both directions, in neutral words, with questions.
-    func changes() -> [[String: Any]] {
-        findings().map { finding in
-            let good = finding.good, concern = finding.concern
-            return [
-                "unit": unitName(finding.unit), "metric": metricTitle(finding.metric),
-                "what": finding.reasons.map { text($0.rawValue) }.joined(separator: language == "ar" ? "؛ " : "; "),
-                "value": describe(finding.series.series.last, finding.metric.kind, metric: finding.metric.metric),
-                "questions": [good ? text("questionsGood") : nil, concern ? text("questionsConcern") : nil].compactMap { $0 },
-                "direction": good && !concern ? "improvement" : (concern && !good ? "concern" : "mixed"),
-            ]
-        }
-    }
-
     func funnel(_ analysis: AnalysisResult, id: String, title: String) -> [String: Any]? {
         guard let metric = analysis.metrics.first(where: { $0.metric == .csat }), let comparison = metric.latest else { return nil }
         let input = FunnelInput(
@@ -251,7 +240,10 @@ public struct ReportBuilder {
 
     func trendRows(_ analysis: AnalysisResult, prefix: String) -> [[String: Any]] {
         guard let metric = analysis.metrics.first(where: { $0.metric == .csat }) else { return [] }
-        return metric.units.enumerated().map { index, series in
+        return metric.units.enumerated().map { index, unitSeries in
+            // The line starts at the first period with data.
+            var series = unitSeries
+            series.series = Array(series.series.drop { !$0.suppressed && $0.value == nil })
             var row: [String: Any] = ["unit": unitName(series.unit), "verdict": text(series.trend.map { $0.significant ? $0.verdict : ($0.verdict == "insufficient data" ? $0.verdict : "no trend") } ?? "insufficient data")]
             if let trend = series.trend, let slope = trend.senSlope, let lower = trend.senLower, let upper = trend.senUpper {
                 row["slope"] = String(format: "%+.2f (%+.2f – %+.2f)", slope * 100, lower * 100, upper * 100)
@@ -290,29 +282,7 @@ public struct ReportBuilder {
                 labels: chartLabels(
                     title: "\(text("profile")): \(unitName(unit))", description: text("profileDescription"), rowHeader: text("item"),
                     xAxis: text("axis.profile")))
-            return ["unit": unitName(unit), "chart": chart]
-        }
-    }
-
-    func rates(_ analysis: AnalysisResult) -> [[String: Any]] {
-        guard let metric = analysis.metrics.first(where: { $0.metric == .responseRate }) else { return [] }
-        return metric.units.map { series in
-            let point = series.series.last
-            var rate = describe(point, "proportion", metric: .responseRate)
-            if let point, !point.suppressed, let value = point.value, let issued = point.n {
-                // n of a response rate is the number of invitations issued.
-                let answered = Int((value * Double(issued)).rounded())
-                rate = "\u{2066}\(format(value, "proportion")) (\(format(point.lower ?? value, "proportion")) – \(format(point.upper ?? value, "proportion")))\u{2069} · \(text("answered")) \(answered) / \(text("issued")) \(issued)"
-            }
-            var row: [String: Any] = ["unit": unitName(series.unit), "rate": rate]
-            if let value = point?.value, !(point?.suppressed ?? true), value < 0.2 { row["warning"] = text("lowRate") }
-            return row
-        }
-    }
-
-    func commentGroups() -> [[String: Any]] {
-        input.comments.map { group in
-            ["unit": unitName(["department": group.department, "channel": group.channel]), "texts": group.texts]
+            return ["unit": unitName(unit), "department": (unit["department"] ?? nil) ?? "", "chart": chart]
         }
     }
 
@@ -326,42 +296,16 @@ public struct ReportBuilder {
         ]
     }
 
-    public func review() -> [String: Any] {
-        var model = common(text("reviewTitle"))
-        let threshold = input.byDepartment.suppressBelow
-        model["headline"] = headline(chartPrefix: "review")
-        let changes = changes()
-        model["changes"] = changes
-        model["hasChanges"] = !changes.isEmpty
-        model["funnels"] = [
-            funnel(input.byDepartment, id: "funnel-departments", title: text("funnelDepartments")),
-            funnel(input.byChannel, id: "funnel-channels", title: text("funnelChannels")),
-        ].compactMap { $0 }
-        model["trendDepartments"] = trendRows(input.byDepartment, prefix: "trend-d")
-        model["trendChannels"] = trendRows(input.byChannel, prefix: "trend-c")
-        model["profiles"] = profiles()
-        model["ratesDepartments"] = rates(input.byDepartment)
-        model["ratesChannels"] = rates(input.byChannel)
-        let groups = commentGroups()
-        model["commentGroups"] = groups
-        model["hasComments"] = !groups.isEmpty
-        model["commentsNote"] = text("commentsNote", ["threshold": threshold])
-        model["followUpsText"] = text("followUpsText", ["count": input.followUps])
-        model["actions"] = actionRows()
-        model["hasActions"] = !input.actionEffects.isEmpty
-        model["methodsText"] = text("methodsText", ["threshold": threshold])
-        return model
-    }
-
     /// The board pack, from the analysis with the external display threshold (10). It counts the
-    /// review's findings (departments and channels, threshold 5) to say how many more the review has.
+    /// review's findings (departments and channels, threshold 5) to say how many more the review
+    /// has. Like the review, it leaves lasting differences between units out of this month's findings.
     public func board() -> [String: Any] {
         var scoped = input
         scoped.byDepartment = input.board
         var noChannels = input.board
         noChannels.metrics = []
         scoped.byChannel = noChannels
-        return ReportBuilder(scoped, language: language).boardPage(reviewFindings: findings().count)
+        return ReportBuilder(scoped, language: language).boardPage(reviewFindings: currentFindings().count)
     }
 
     static let boardFindings = 5
@@ -404,7 +348,14 @@ public struct ReportBuilder {
             detail += fill("board.responses", ["count": count(n)])
         }
         if point.lowNumbers { detail += comma + text("lowNumbers") }
+        if metric.metric == .responseRate, rateIsProvisional(point) { detail += comma + text("rateProvisional") }
         return ("\u{2066}\(format(value, kind))\u{2069}", detail)
+    }
+
+    /// Whether the response rate of this point's period may still rise: some of its invitations
+    /// can still be answered.
+    func rateIsProvisional(_ point: Point) -> Bool {
+        input.byDepartment.periods.first { $0.label == point.period }?.responseRateProvisional ?? false
     }
 
     /// Answered and issued invitations of a response-rate point (its n counts invitations).
@@ -418,7 +369,7 @@ public struct ReportBuilder {
             guard let metric = input.byDepartment.metrics.first(where: { $0.metric == kind }) else { return nil }
             let latest = metric.total.series.last
             let (value, detail) = boardValue(latest, metric)
-            var model: [String: Any] = ["title": metricTitle(metric), "value": value, "detail": detail]
+            var model: [String: Any] = ["title": metricTitle(metric), "value": value, "detail": detail, "kind": kind.rawValue]
             // The last 13 months, with the signals and the centre line of the 24-month control chart.
             let points: [ChartPoint]
             if let chart = ControlChartInput(id: "board-\(kind.rawValue)", series: metric.total, higherIsBetter: true, format: chartFormat(metric.kind)) {
@@ -491,6 +442,8 @@ public struct ReportBuilder {
                 row["rate"] = "\u{2066}\(format(value, "proportion"))\u{2069}"
                 row["interval"] = "\u{2066}\(format(point?.lower ?? value, "proportion")) – \(format(point?.upper ?? value, "proportion"))\u{2069}"
                 if value < 0.2 { row["warning"] = text("lowRate") }
+                // Said once, on the row of all units: every row's period is the same.
+                if series.unit.isEmpty, let point, rateIsProvisional(point) { row["warning"] = text("rateProvisional") }
             } else {
                 row["answered"] = "—"
                 row["issued"] = "—"
@@ -537,7 +490,7 @@ public struct ReportBuilder {
         model["b"] = Dictionary(
             uniqueKeysWithValues: ReportText.words.keys.filter { $0.hasPrefix("board.") }.map { (String($0.dropFirst(6)), text($0)) })
         model["headline"] = boardHeadline()
-        let all = findings()
+        let all = currentFindings()
         let rows = boardFindingRows(all)
         model["findings"] = rows
         model["hasFindings"] = !rows.isEmpty

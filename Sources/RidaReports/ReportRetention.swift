@@ -3,8 +3,8 @@ import Foundation
 import RidaCore
 
 /// Retention for written reports: a month whose comments are older than the retention period
-/// keeps its numbers but loses its comments — the comments section of `review.*.html` and the
-/// free-text columns of `responses.csv` — and its manifest says when and why, with the new
+/// keeps its numbers but loses its comments — the comments of `review.*.html`, the rows of
+/// `comments.csv` and the free-text columns of `responses.csv` — and its manifest says when and why, with the new
 /// hashes. A month is reached as soon as its first day is older than the period (its comments
 /// go a little early rather than late). Months already done are left alone, so running it
 /// again, or after it died halfway, is safe.
@@ -20,7 +20,7 @@ public struct ReportRetention: Sendable {
         self.textItems = textItems
     }
 
-    /// The marks around the comments in `Templates/reports/review.mustache`.
+    /// The marks around each block of comments in `Templates/reports/review.mustache`.
     public static let commentsStart = "<!-- rida:comments -->"
     public static let commentsEnd = "<!-- /rida:comments -->"
 
@@ -75,6 +75,8 @@ public struct ReportRetention: Sendable {
                     redacted = Data(changed.utf8)
                 } else if name == "responses.csv" {
                     redacted = Self.withoutColumns(try Data(contentsOf: url), named: textItems)
+                } else if name == "comments.csv" {
+                    redacted = try CommentsCSV.empty()
                 } else {
                     continue
                 }
@@ -130,11 +132,14 @@ public struct ReportRetention: Sendable {
     /// written before they existed, everything of the comments section after its heading.
     static func withoutComments(_ html: String, notice: String) -> String? {
         let paragraph = "<p class=\"note\">\(HTMLText.escape(notice))</p>"
-        if let start = html.range(of: commentsStart), let end = html.range(of: commentsEnd, range: start.upperBound..<html.endIndex) {
-            let before = String(html[..<start.upperBound])
-            let after = String(html[end.lowerBound...])
-            return before + "\n" + paragraph + "\n" + after
+        // Every marked block (a review has one per department with comments).
+        var result = "", rest = html[...], found = false
+        while let start = rest.range(of: commentsStart), let end = rest.range(of: commentsEnd, range: start.upperBound..<rest.endIndex) {
+            result += rest[..<start.upperBound] + "\n" + paragraph + "\n"
+            rest = rest[end.lowerBound...]
+            found = true
         }
+        if found { return result + rest }
         guard let section = html.range(of: "<section aria-labelledby=\"h-comments\">"),
             let heading = html.range(of: "</h2>", range: section.upperBound..<html.endIndex),
             let close = html.range(of: "</section>", range: heading.upperBound..<html.endIndex)

@@ -32,11 +32,11 @@ struct ReportText {
             "تقييم الخدمة حقٌّ للمستفيد وأداةٌ للتطوير، لا للعقاب أو التشهير. لا يُرتَّب أي موظف ولا يُسمّى، ولا تُعرض المجموعات الصغيرة."
         ),
         "headline": ("Headline measures", "المؤشرات الرئيسة"),
-        "csat": ("Satisfaction (share rating 4–5)", "الرضا (نسبة التقييم 4–5)"),
+        "csat": ("Satisfaction (share rating 4–5)", "الرضا (نسبة من قيّموا بـ4 أو 5)"),
         "nps": ("Net promoter score", "صافي نقاط الترويج"),
-        "ces": ("Ease of getting the service (mean, 1–7)", "سهولة الحصول على الخدمة (متوسط 1–7)"),
+        "ces": ("Ease of getting the service (mean, 1–7)", "سهولة الحصول على الخدمة (متوسط من 1 إلى 7)"),
         "response-rate": ("Response rate (answered ÷ issued)", "معدل الاستجابة (المُجاب ÷ المُرسَل)"),
-        "bottom-2": ("Dissatisfaction (share rating 1–2)", "عدم الرضا (نسبة التقييم 1–2)"),
+        "bottom-2": ("Dissatisfaction (share rating 1–2)", "عدم الرضا (نسبة من قيّموا بـ1 أو 2)"),
         "n": ("responses", "ردًّا"),
         "invitationsN": ("invitations issued", "دعوة مُرسَلة"),
         "interval": ("95% interval", "فترة الثقة 95%"),
@@ -88,7 +88,7 @@ struct ReportText {
         "profile": ("The steps of the service, by department", "خطوات الخدمة حسب الإدارة"),
         "profileDescription": (
             "Mean agreement (1–5) with each statement about the service procedure, this period.",
-            "متوسط الموافقة (1–5) على كل عبارة عن إجراءات الخدمة في هذه الفترة."
+            "متوسط الموافقة (من 1 إلى 5) على كل عبارة عن إجراءات الخدمة في هذه الفترة."
         ),
         "rates": ("Response rates", "معدلات الاستجابة"),
         "issued": ("Invitations issued", "الدعوات المرسلة"),
@@ -138,12 +138,65 @@ struct ReportText {
         "suppressed": ("not shown (fewer than {threshold} responses)", "لا يُعرض (أقل من {threshold} ردود)"),
         "hidden": ("not shown", "لا يُعرض"),
         "lowNumbers": ("low numbers", "أعداد قليلة"),
+        "rateProvisionalShort": ("provisional", "مبدئي"),
+        "rateProvisional": (
+            "provisional: invitations of this period may still be answered",
+            "مبدئي: قد تُجاب دعوات هذه الفترة لاحقًا"
+        ),
         "noData": ("no data", "لا بيانات"),
         "volumes": ("Volumes and response rates", "الحجم ومعدلات الاستجابة"),
         "all": ("All units", "جميع الوحدات"),
         "gregorian": ("Gregorian", "ميلادي"),
         "hijri": ("Hijri", "هجري"),
         "skip": ("Skip to the headline measures", "انتقل إلى المؤشرات الرئيسة"),
+        // The review's reading order: this month first, then each unit, then the detail.
+        "summary": ("This month at a glance", "هذا الشهر في لمحة"),
+        "leading": ("Findings to discuss this month", "ما يستحق النقاش هذا الشهر"),
+        "leadingNote": (
+            "The largest first: how far the measure moved, times the number of people it counts. Each is listed once; its evidence is one click away.",
+            "الأكبر أولًا: مقدار تحرّك المؤشر مضروبًا في عدد من يشملهم. تُذكر كل نتيجة مرة واحدة، ودليلها على بُعد نقرة."
+        ),
+        "moreFindings": (
+            "{count} more findings are in the sections of the departments and channels below.",
+            "في أقسام الإدارات وقنوات التواصل أدناه نتائج أخرى عددها {count}."
+        ),
+        "lastingCount": (
+            "Lasting differences between units ({count}) are shown apart: they are not changes of this month.",
+            "الفروق المستمرة بين الوحدات (وعددها {count}) معروضة على حدة: فهي ليست تغيّرات هذا الشهر."
+        ),
+        "evidence": ("Evidence", "الدليل"),
+        "evidenceChart": ("Evidence: the control chart over 24 periods", "الدليل: خريطة الضبط لأربع وعشرين فترة"),
+        "questions": ("Questions for the improvement conversation", "أسئلة لنقاش التحسين"),
+        "questionsGoodLabel": ("Where it goes well:", "حيث تسير الأمور جيدًا:"),
+        "questionsConcernLabel": ("Where it needs attention:", "حيث يستدعي الأمر الانتباه:"),
+        "contents": ("Contents", "المحتويات"),
+        "overTime": ("Headline measures over 24 periods", "المؤشرات الرئيسة خلال 24 فترة"),
+        "departments": ("Departments", "الإدارات"),
+        "channels": ("Contact channels", "قنوات التواصل"),
+        "measure": ("Measure", "المؤشر"),
+        "thisMonth": ("This period: value (95% interval), n", "هذه الفترة: القيمة (فترة الثقة 95%) والعدد"),
+        "unitChanges": ("What changed this period", "ما تغيّر في هذه الفترة"),
+        "unitNoChanges": ("Nothing beyond common-cause variation this period.", "لا شيء خارج التباين المعتاد في هذه الفترة."),
+        "commentsCount": ("{written} comments, {distinct} different", "الملاحظات: {written}، المختلفة منها: {distinct}"),
+        "commentsRest": ("{count} more comments", "ملاحظات أخرى عددها {count}"),
+        "commentsInCSV": ("{count} more are in comments.csv.", "وفي الملف comments.csv ملاحظات أخرى عددها {count}."),
+        "commentRating": ("satisfaction {score} of 5", "الرضا {score} من 5"),
+        "commentTimes": ("written {count} times", "تكررت {count} مرات"),
+        "lasting": ("Lasting differences between units", "فروق مستمرة بين الوحدات"),
+        "lastingNote": (
+            "Units whose measure differs from all units together beyond chance over the whole range, not only this period (funnel plot of all periods, 99.8%). These are not changes: they show where practices or the people served differ, and who can learn from whom.",
+            "وحدات يختلف مؤشرها عن مجموع الوحدات بما يتجاوز الصدفة على امتداد المدة كلها لا في هذه الفترة وحدها (مخطط القُمع لكل الفترات، 99.8%). ليست هذه تغيّرات: بل تُبيّن أين تختلف الممارسات أو الفئات المخدومة، ومن يمكن أن يتعلم ممن."
+        ),
+        "lastingHigh": ("above all units together over the whole range", "أعلى من مجموع الوحدات على امتداد المدة كلها"),
+        "lastingLow": ("below all units together over the whole range", "أدنى من مجموع الوحدات على امتداد المدة كلها"),
+        "lastingThisMonth": ("this period too", "وفي هذه الفترة أيضًا"),
+        "lastingNotThisMonth": ("not this period", "لكن ليس في هذه الفترة"),
+        "lastingPartlyThisMonth": ("partly this period too", "وبعضها في هذه الفترة أيضًا"),
+        "noLasting": (
+            "No unit differs from all units together beyond chance over the whole range.",
+            "لا تختلف أي وحدة عن مجموع الوحدات بما يتجاوز الصدفة على امتداد المدة كلها."
+        ),
+        "detail": ("The detail", "التفاصيل"),
         "item": ("Step", "الخطوة"),
         "mean": ("Mean", "المتوسط"),
         "print": ("Printable on one A4 page.", "تُطبع في صفحة A4 واحدة."),
@@ -155,9 +208,9 @@ struct ReportText {
         // Axis titles: what a chart measures.
         "axis.month": ("Month", "الشهر"),
         "axis.hijriMonth": ("Hijri month", "الشهر الهجري"),
-        "axis.csat": ("Satisfied (rating 4–5)", "الراضون (التقييم 4–5)"),
+        "axis.csat": ("Satisfied (rating 4–5)", "الراضون (التقييم 4 أو 5)"),
         "axis.nps": ("NPS (−100 to +100)", "صافي نقاط الترويج"),
-        "axis.ces": ("Ease (mean, 1–7)", "السهولة (متوسط 1–7)"),
+        "axis.ces": ("Ease (mean, 1–7)", "السهولة (متوسط من 1 إلى 7)"),
         "axis.response-rate": ("Response rate", "معدل الاستجابة"),
         "axis.profile": ("Mean agreement: 1 strongly disagree … 5 strongly agree", "متوسط الموافقة: 1 لا أوافق بشدة … 5 أوافق بشدة"),
         // The board pack: plain words for readers outside the quality team.

@@ -26,13 +26,18 @@ public struct ReportWriter: Sendable {
 
     /// The files a report directory holds for these languages.
     public static func files(languages: [String]) -> [String] {
-        (["aggregates.csv", "manifest.json", "responses.csv"] + languages.flatMap { ["review.\($0).html", "board.\($0).html"] }).sorted()
+        (["aggregates.csv", "comments.csv", "manifest.json", "responses.csv"] + languages.flatMap { ["review.\($0).html", "board.\($0).html"] }).sorted()
     }
 
-    public static let templates = ["reports/review", "reports/board", "reports/style", "charts/control", "charts/funnel", "charts/sparkline", "charts/profile", "charts/trend"]
-    static let commentsPerUnit = 20
+    public static let templates = ["reports/review", "reports/unit", "reports/board", "reports/style", "charts/control", "charts/funnel", "charts/sparkline", "charts/profile", "charts/trend"]
 
-    public func write(period: String, hijri: Bool, languages: [String], to directory: URL, provisional: Bool = false) async throws -> ReportManifest {
+    /// `today` (default: today in the organisation's time zone) decides which response rates are
+    /// still provisional — their invitations may still be answered — and so left out of signals,
+    /// trends and comparisons, and labelled.
+    public func write(
+        period: String, hijri: Bool, languages: [String], to directory: URL, provisional: Bool = false, today: CalendarDay? = nil
+    ) async throws -> ReportManifest {
+        let today = today ?? CalendarDay(Date(), in: timeZone)
         let kind: PeriodKind = hijri ? .hijriMonth : .month
         let calendar = PeriodCalendar(kind)
         let last: Period
@@ -42,8 +47,9 @@ public struct ReportWriter: Sendable {
         for _ in 1..<24 { first = calendar.period(containing: CalendarDay(daysSinceEpoch: first.first.daysSinceEpoch - 1)) }
         let engine = AnalysisEngine(configuration: configuration, timeZone: timeZone)
         func analyse(_ by: [AnalysisDimension], _ metrics: [MetricKind], policy: SmallNumbersPolicy = .quality) async throws -> AnalysisResult {
-            try await engine.analyse(
-                AnalysisRequest(from: first.label, to: last.label, period: kind, by: by, metrics: metrics, policy: policy), cells: store)
+            var request = AnalysisRequest(from: first.label, to: last.label, period: kind, by: by, metrics: metrics, policy: policy)
+            request.today = today
+            return try await engine.analyse(request, cells: store)
         }
         let byDepartment = try await analyse([.department], [.csat, .bottom2, .nps, .ces, .responseRate, .mean])
         let byChannel = try await analyse([.channel], [.csat, .nps, .ces, .responseRate])
@@ -78,7 +84,8 @@ public struct ReportWriter: Sendable {
         let handle = try FileHandle(forWritingTo: responsesURL)
         let output = BufferedOutput(handle)
         let collector = ReportCollector(
-            csv: try ResponsesCSV(questionnaires: questionnaires, period: last.label, sink: output.write), shown: shown)
+            csv: try ResponsesCSV(questionnaires: questionnaires, period: last.label, sink: output.write), shown: shown,
+            satisfactionItems: ReportCollector.satisfactionItems(questionnaires))
         // Two passes, each one read transaction: the first counts which details rows share, the
         // second writes. A response that arrived in between is written only where it joins a
         // group the first pass counted (a report is a snapshot; its analyses were taken before).
@@ -88,14 +95,17 @@ public struct ReportWriter: Sendable {
         try output.flush()
         try handle.close()
 
-        // Comments in organisational order, masked, a bounded number per unit.
-        var comments: [(department: String, channel: String, texts: [String])] = []
+        // Comments in organisational order, masked, each distinct text once.
+        var comments: [CommentGroup] = []
         for department in configuration.departments {
             for channel in configuration.channels {
-                guard let texts = collector.comments["\(department.id)\u{1F}\(channel.id)"], !texts.isEmpty else { continue }
-                comments.append((department.id, channel.id, Array(texts.prefix(Self.commentsPerUnit))))
+                let found = collector.comments.comments(of: "\(department.id)\u{1F}\(channel.id)")
+                if !found.isEmpty { comments.append(CommentGroup(department: department.id, channel: channel.id, comments: found)) }
             }
         }
+        var commentsCSV = ""
+        try CommentsCSV.write(comments, period: last.label, to: CSVWriter { commentsCSV += $0 })
+        try Data(commentsCSV.utf8).write(to: directory.appendingPathComponent("comments.csv"))
         var input = ReportInput(
             configuration: configuration, period: last.label, hijri: hijri, first: last.first, last: last.last, byDepartment: byDepartment,
             byChannel: byChannel, byDepartmentChannel: byDepartmentChannel, board: board, comments: comments,
@@ -106,7 +116,7 @@ public struct ReportWriter: Sendable {
                 try await actions.actions(), last: last.last, cells: store, calendar: calendar, suppressBelow: threshold)
         }
 
-        var names = ["responses.csv"]
+        var names = ["responses.csv", "comments.csv"]
         for language in languages {
             let builder = ReportBuilder(input, language: language)
             try Data(templates.render(builder.review(), template: "reports/review").utf8).write(to: directory.appendingPathComponent("review.\(language).html"))
@@ -151,14 +161,26 @@ public struct ReportWriter: Sendable {
 final class ReportCollector: @unchecked Sendable {
     let csv: ResponsesCSV
     let shown: Set<String>
-    var comments: [String: [String]] = [:]
+    var comments = CommentBook()
     var withheldCells = Set<String>()
+    /// The satisfaction item of each questionnaire version ("key\u{1F}version"), whose answer
+    /// ranks the response's comments.
+    let satisfactionItems: [String: String]
     private var combinations: [String: [[String]: Int]] = [:]
     private var levels: [String: (withheld: Set<ResponsesCSV.Detail>, shown: Set<[String]>)] = [:]
 
-    init(csv: ResponsesCSV, shown: Set<String>) {
+    init(csv: ResponsesCSV, shown: Set<String>, satisfactionItems: [String: String] = [:]) {
         self.csv = csv
         self.shown = shown
+        self.satisfactionItems = satisfactionItems
+    }
+
+    static func satisfactionItems(_ questionnaires: [Questionnaire]) -> [String: String] {
+        var items: [String: String] = [:]
+        for questionnaire in questionnaires {
+            if let item = questionnaire.items.first(where: { $0.measure == .csat }) { items["\(questionnaire.key)\u{1F}\(questionnaire.version)"] = item.id }
+        }
+        return items
     }
 
     static func key(_ response: ExportedResponse) -> String { "\(response.department)\u{1F}\(response.channel)" }
@@ -182,9 +204,13 @@ final class ReportCollector: @unchecked Sendable {
         let kept = Set(ResponsesCSV.Detail.allCases).subtracting(level.withheld)
         guard level.shown.contains(ResponsesCSV.project(ResponsesCSV.details(response), kept)) else { return }
         try csv.write(response, withheld: level.withheld)
+        var satisfaction: Int?
+        if let item = satisfactionItems["\(response.questionnaire)\u{1F}\(response.version)"], case .value(let value) = response.answers[item] {
+            satisfaction = value
+        }
         for item in response.texts.keys.sorted() {
-            guard let text = response.texts[item], (comments[key]?.count ?? 0) < ReportWriter.commentsPerUnit else { continue }
-            comments[key, default: []].append(Redaction.mask(text).text)
+            guard let text = response.texts[item] else { continue }
+            comments.add(Redaction.mask(text).text, satisfaction: satisfaction, to: key)
         }
     }
 }

@@ -250,7 +250,7 @@ paths:
           required: true
           schema:
             type: string
-            enum: [aggregates.csv, board.ar.html, board.en.html, manifest.json, responses.csv, review.ar.html, review.en.html]
+            enum: [aggregates.csv, board.ar.html, board.en.html, comments.csv, manifest.json, responses.csv, review.ar.html, review.en.html]
         - name: calendar
           in: query
           schema:

@@ -13,7 +13,8 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Write a month's review, board pack, CSV files and manifest: a frozen, re-checkable snapshot.",
         discussion: """
             Writes review.<lang>.html (the continuous-improvement review), board.<lang>.html (one printable \
-            page), aggregates.csv, responses.csv (anonymised, comments masked) and manifest.json (with the \
+            page), aggregates.csv, comments.csv (each distinct comment once, masked), responses.csv \
+            (anonymised, comments masked) and manifest.json (with the \
             SHA-256 of every file) to --out (default Reports/<period>/).
             """)
 

@@ -61,7 +61,7 @@ extension CommandLineTests {
              "--period", "2026-01", "--out", out.path])
         #expect(result.status == 0, "\(result.error)")
         let names = try FileManager.default.contentsOfDirectory(atPath: out.path).sorted()
-        #expect(names == ["aggregates.csv", "board.ar.html", "board.en.html", "manifest.json", "responses.csv", "review.ar.html", "review.en.html"])
+        #expect(names == ["aggregates.csv", "board.ar.html", "board.en.html", "comments.csv", "manifest.json", "responses.csv", "review.ar.html", "review.en.html"])
 
         // aggregates.csv against an independent count: CSAT = satisfied / answered.
         let aggregates = try await Self.parseCSV(out.appendingPathComponent("aggregates.csv").path)
@@ -148,6 +148,74 @@ extension CommandLineTests {
         #expect(suppression["margins"] as? String == "shown-cells")
         #expect(suppression["secondaryCells"] as? Int == 0)
         #expect(suppression["secondaryResponses"] as? Int == 0)
+    }
+
+    /// The review's comments: grouped by unit, each distinct text once with how often it was
+    /// written, the lowest satisfaction first; the full set in comments.csv; none of a small cell.
+    @Test func commentsAreGroupedOnceEachLowestSatisfactionFirst() async throws {
+        let directory = try temporaryDirectory()
+        let db = try await newDatabase(in: directory)
+        var lines = ["date,department,channel,overall,suggestion"]
+        // registration × office: "too long a wait" three times (spacing, case and a full stop
+        // differ) with ratings 4, 1 and 2; one comment rated 5, one rated 3; seven without comments.
+        let comments = [("Too long a wait", 4), ("too  long a WAIT.", 1), ("Too long a wait ", 2), ("Kind staff", 5), ("No parking", 3)]
+        for (index, (text, rating)) in comments.enumerated() { lines.append("2026-01-0\(index + 1),registration,office,\(rating),\"\(text)\"") }
+        for index in 0..<7 { lines.append("2026-01-1\(index),registration,office,4,") }
+        lines.append("2026-01-20,social-research,letter,1,\"small cell comment\"")
+        let file = directory.appendingPathComponent("data.csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try await rida(["import", "--db", db, "--seeds", shippedSeeds.path, file.path]).status == 0)
+        let out = directory.appendingPathComponent("report")
+        let result = try await rida(
+            ["report", "--db", db, "--seeds", shippedSeeds.path, "--templates", packageRoot.appendingPathComponent("Templates").path,
+             "--period", "2026-01", "--out", out.path])
+        #expect(result.status == 0, "\(result.error)")
+
+        let rows = try await Self.parseCSV(out.appendingPathComponent("comments.csv").path)
+        #expect(rows.first == ["month", "department", "channel", "satisfaction", "times", "comment"])
+        #expect(Array(rows.dropFirst()) == [
+            ["2026-01", "registration", "office", "1", "3", "Too long a wait"],
+            ["2026-01", "registration", "office", "3", "1", "No parking"],
+            ["2026-01", "registration", "office", "5", "1", "Kind staff"],
+        ])
+        for language in ["en", "ar"] {
+            let review = try String(contentsOf: out.appendingPathComponent("review.\(language).html"), encoding: .utf8)
+            #expect(!review.contains("small cell comment"))
+            #expect(review.components(separatedBy: "ong a wait").count == 2, "the repeated comment is shown once")
+            let order = ["Too long a wait", "No parking", "Kind staff"].compactMap { review.range(of: $0)?.lowerBound }
+            #expect(order.count == 3 && order == order.sorted(), "lowest satisfaction first")
+            #expect(review.contains(language == "en" ? "satisfaction 1 of 5, written 3 times" : "الرضا 1 من 5، تكررت 3 مرات"))
+            #expect(review.contains(language == "en" ? "5 comments, 3 different" : "الملاحظات: 5، المختلفة منها: 3"))
+            // Two are printed; the rest is one click away.
+            #expect(review.contains("<details class=\"comments-more\">"))
+        }
+    }
+
+    /// A report written while its month's invitations may still be answered labels that month's
+    /// response rate provisional; an older month's rate is final.
+    @Test func aResponseRateIsProvisionalWhileItsInvitationsMayBeAnswered() async throws {
+        let directory = try temporaryDirectory()
+        let db = try await newDatabase(in: directory)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Riyadh")!
+        let lastMonth = try #require(calendar.date(byAdding: .month, value: -1, to: Date()))
+        let old = try #require(calendar.date(byAdding: .month, value: -3, to: Date()))
+        func label(_ date: Date) -> String {
+            let parts = calendar.dateComponents([.year, .month], from: date)
+            return String(format: "%04d-%02d", parts.year!, parts.month!)
+        }
+        #expect(try await rida(["demo", "--db", db, "--seeds", shippedSeeds.path, "--responses", "3000", "--months", "4", "--end-month", label(lastMonth)]).status == 0)
+        for (month, provisional) in [(label(lastMonth), true), (label(old), false)] {
+            let out = directory.appendingPathComponent("out-\(month)")
+            let result = try await rida(
+                ["report", "--db", db, "--seeds", shippedSeeds.path, "--templates", packageRoot.appendingPathComponent("Templates").path,
+                 "--period", month, "--out", out.path, "--report-grace-days", "0"])
+            #expect(result.status == 0, "\(result.error)")
+            for (name, words) in [("review.en.html", "provisional: invitations of this period may still be answered"), ("board.ar.html", "مبدئي: قد تُجاب دعوات هذه الفترة لاحقًا")] {
+                let html = try String(contentsOf: out.appendingPathComponent(name), encoding: .utf8)
+                #expect(html.contains(words) == provisional, "\(month) \(name)")
+            }
+        }
     }
 
     @Test func exportStreamsTheAnonymisedResponses() async throws {

@@ -17,7 +17,9 @@ import Testing
             <h3>Registration · Office</h3>
             <ul class="comments"><li><bdi dir="auto">\(Self.secret) [phone]</bdi></li></ul>
             """
-        let section = markers ? "\(ReportRetention.commentsStart)\n\(comments)\n\(ReportRetention.commentsEnd)\n" : comments + "\n"
+        // A review has one marked block of comments per department.
+        let block = "\(ReportRetention.commentsStart)\n\(comments)\n\(ReportRetention.commentsEnd)\n"
+        let section = markers ? block + "<h3>Social research</h3>\n" + block.replacingOccurrences(of: "Registration", with: "Social research") : comments + "\n"
         let review = "<html><body><section aria-labelledby=\"h-rates\"><h2>Rates</h2></section>\n<section aria-labelledby=\"h-comments\">\n<h2 id=\"h-comments\">Comments</h2>\n\(section)</section>\n<section aria-labelledby=\"h-actions\"><h2>Actions</h2></section></body></html>"
         try Data(review.utf8).write(to: folder.appendingPathComponent("review.en.html"))
         try Data(review.replacingOccurrences(of: "<html>", with: "<html lang=\"ar\">").utf8).write(to: folder.appendingPathComponent("review.ar.html"))
@@ -27,7 +29,12 @@ import Testing
             + "2025-01-04,registration,office,4,,y\r\n"
             + "2025-01-05,registration,office,na,'=SUM(A1),z\r\n"
         try Data(csv.utf8).write(to: folder.appendingPathComponent("responses.csv"))
-        let names = ["board.en.html", "responses.csv", "review.ar.html", "review.en.html"]
+        var names = ["board.en.html", "responses.csv", "review.ar.html", "review.en.html"]
+        if markers {
+            let comments = "\u{FEFF}month,department,channel,satisfaction,times,comment\r\n2025-01,registration,office,5,2,\(Self.secret)\r\n"
+            try Data(comments.utf8).write(to: folder.appendingPathComponent("comments.csv"))
+            names.insert("comments.csv", at: 1)
+        }
         let files = try names.map { name in
             let data = try Data(contentsOf: folder.appendingPathComponent(name))
             return ReportManifest.File(name: name, bytes: data.count, sha256: ReportRetention.sha256(data))
@@ -63,6 +70,12 @@ import Testing
             let review = try String(contentsOf: folder.appendingPathComponent("review.en.html"), encoding: .utf8)
             #expect(review.contains("The comments were removed on 2026-12-01: comments are kept for 365 days."))
             #expect(review.contains("<h2 id=\"h-comments\">Comments</h2>") && review.contains("<h2>Actions</h2>") && review.contains("<h2>Rates</h2>"))
+            if name == "2025-01" {
+                #expect(review.contains("<h3>Social research</h3>"), "what lies between two blocks of comments stays")
+                #expect(review.components(separatedBy: "The comments were removed on").count == 3, "each block says so")
+                let comments = try Data(contentsOf: folder.appendingPathComponent("comments.csv"))
+                #expect(comments == Data("\u{FEFF}month,department,channel,satisfaction,times,comment\r\n".utf8), "comments.csv keeps its header only")
+            }
             let arabic = try String(contentsOf: folder.appendingPathComponent("review.ar.html"), encoding: .utf8)
             #expect(arabic.contains("حُذفت الملاحظات في 2026-12-01"))
             // The CSV keeps every row and every other cell, byte for byte.

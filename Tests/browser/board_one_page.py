@@ -22,26 +22,13 @@ import subprocess
 import sys
 import tempfile
 
-from harness import browser, check, failures, rida
+from harness import A4, browser, check, failures, page_count, rida
 from selenium.webdriver.common.by import By
 
 DEPARTMENTS = ["beneficiary-services", "social-research", "registration", "gift-distribution", "volunteering", "donor-relations"]
 CHANNELS = ["office", "phone", "social", "letter", "web"]
 ITEMS = ["overall", "courtesy", "time", "clarity", "referral", "decision", "speed", "ease", "recommend"]
-A4 = {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True, "printBackground": True, "displayHeaderFooter": False}
 
-
-
-
-
-def page_count(pdf_path):
-    if shutil.which("pdfinfo"):
-        info = subprocess.run(["pdfinfo", pdf_path], capture_output=True, text=True).stdout
-        match = re.search(r"^Pages:\s+(\d+)", info, re.M)
-        if match:
-            return int(match.group(1))
-    with open(pdf_path, "rb") as handle:
-        return len(re.findall(rb"/Type\s*/Page(?![s\w])", handle.read()))
 
 
 def planted_import(path):
@@ -87,7 +74,7 @@ def check_board(driver, directory, language, label):
     more = driver.find_elements(By.CSS_SELECTOR, "p.more")
     more_findings = [element.text for element in more if element.find_elements(By.XPATH, "ancestor::section[@aria-labelledby='h-findings']")]
     review = open(os.path.join(directory, f"review.{language}.html"), encoding="utf-8").read()
-    in_review = len(re.findall(r'class="change ', review))
+    in_review = len(re.findall(r'id="finding-\d+"', review))
     if in_review > len(findings):
         check(len(findings) == 5, f"{name}: only {len(findings)} findings shown while the review has {in_review}")
         numbers = [int(n.replace(",", "")) for text in more_findings for n in re.findall(r"\d[\d,]*", text)]

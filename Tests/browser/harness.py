@@ -1,6 +1,8 @@
 """What the report browser tests share: the `rida` under test, failures collected as they come,
 running `rida`, and a headless Chromium."""
 import os
+import re
+import shutil
 import subprocess
 import sys
 
@@ -9,6 +11,8 @@ from selenium.webdriver.chrome.service import Service
 
 RIDA = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rida")
 failures = []
+# Page.printToPDF on A4, as a browser prints it.
+A4 = {"paperWidth": 8.27, "paperHeight": 11.69, "preferCSSPageSize": True, "printBackground": True, "displayHeaderFooter": False}
 
 
 def check(condition, message):
@@ -34,3 +38,14 @@ def browser(width=1280):
         options.binary_location = "/usr/bin/chromium"
     service = Service("/usr/bin/chromedriver") if os.path.exists("/usr/bin/chromedriver") else Service()
     return webdriver.Chrome(service=service, options=options)
+
+
+def page_count(pdf_path):
+    """Pages of a PDF: pdfinfo's count, else its /Type /Page objects."""
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", pdf_path], capture_output=True, text=True).stdout
+        match = re.search(r"^Pages:\s+(\d+)", info, re.M)
+        if match:
+            return int(match.group(1))
+    with open(pdf_path, "rb") as handle:
+        return len(re.findall(rb"/Type\s*/Page(?![s\w])", handle.read()))

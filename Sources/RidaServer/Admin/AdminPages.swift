@@ -19,7 +19,7 @@ struct AdminPages {
     static let reportMonths = 3
     /// In the order the dashboard lists them.
     static let reportFiles = [
-        "board.ar.html", "board.en.html", "review.ar.html", "review.en.html", "aggregates.csv", "responses.csv", "manifest.json",
+        "board.ar.html", "board.en.html", "review.ar.html", "review.en.html", "aggregates.csv", "comments.csv", "responses.csv", "manifest.json",
     ]
 
     /// A page that says why something was refused or failed, and where to go next.

@@ -105,6 +105,7 @@ struct AdminText {
         "file.board.ar.html": ("Board summary (Arabic)", "ملخص مجلس الإدارة (عربي)"),
         "file.board.en.html": ("Board summary (English)", "ملخص مجلس الإدارة (إنجليزي)"),
         "file.aggregates.csv": ("Aggregates (CSV)", "المجاميع (CSV)"),
+        "file.comments.csv": ("Comments (CSV)", "الملاحظات (CSV)"),
         "file.responses.csv": ("Responses (CSV)", "الردود (CSV)"),
         "file.manifest.json": ("Manifest (JSON)", "بيان الملفات (JSON)"),
         // Improvement actions
