@@ -191,6 +191,7 @@ struct ReportText {
         "lastingLow": ("below all units together over the whole range", "أدنى من مجموع الوحدات على امتداد المدة كلها"),
         "lastingThisMonth": ("this period too", "وفي هذه الفترة أيضًا"),
         "lastingNotThisMonth": ("not this period", "لكن ليس في هذه الفترة"),
+        "lastingLevels": ("All units together over the whole range: {levels}.", "مجموع الوحدات على امتداد المدة كلها: {levels}."),
         "lastingPartlyThisMonth": ("partly this period too", "وبعضها في هذه الفترة أيضًا"),
         "noLasting": (
             "No unit differs from all units together beyond chance over the whole range.",

@@ -138,7 +138,7 @@ extension ReportBuilder {
                     parts[entry.unit, default: []].append(
                         (
                             flag,
-                            "\(metricTitle(metric)) \u{2066}\(format(value, metric.kind))\u{2069} (\(count(n)) \(counted); \(text("all")) \u{2066}\(format(comparison.target, metric.kind))\u{2069})",
+                            "\(metricTitle(metric)) \u{2066}\(format(value, metric.kind))\u{2069} (\(count(n)) \(counted))",
                             thisMonth
                         ))
                 }
@@ -160,6 +160,14 @@ extension ReportBuilder {
             }
         }
         return rows
+    }
+
+    /// All units together over the whole range, the level lasting differences are measured from.
+    func wholeRangeLevels() -> String {
+        input.byDepartment.metrics.filter { Self.headlineMetrics.contains($0.metric) }.compactMap { metric -> String? in
+            guard let comparison = metric.comparison, comparison.through != nil else { return nil }
+            return "\(metricTitle(metric)) \u{2066}\(format(comparison.target, metric.kind))\u{2069}"
+        }.joined(separator: comma)
     }
 
     public func review() -> [String: Any] {
@@ -188,7 +196,10 @@ extension ReportBuilder {
         let lasting = lastingDifferences()
         model["lasting"] = lasting
         model["hasLasting"] = !lasting.isEmpty
-        if !lasting.isEmpty { model["lastingCount"] = fill("lastingCount", ["count": count(lasting.count)]) }
+        if !lasting.isEmpty {
+            model["lastingCount"] = fill("lastingCount", ["count": count(lasting.count)])
+            model["lastingLevels"] = fill("lastingLevels", ["levels": wholeRangeLevels()])
+        }
         model["totalFindings"] = numbered.filter { $0.0.unit.isEmpty }.map { findingModel($0.0, id: $0.1, evidence: false) }
 
         let profiles = Dictionary(profiles().compactMap { profile in (profile["department"] as? String).map { ($0, profile) } }) { first, _ in first }

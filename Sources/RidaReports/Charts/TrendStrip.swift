@@ -26,10 +26,11 @@ extension Charts {
     /// `Templates/charts/trend.mustache`: 260×88 user units, time running from the right in
     /// right-to-left layouts. Month names come from `labels.periodNames` when given.
     public static func trendStrip(_ input: TrendStripInput, labels: ChartLabels) -> [String: Any] {
-        let width = 260.0
-        let height = 88.0
+        // Narrow, so that four side by side on an A4 page keep their labels near 8 pt.
+        let width = 200.0
+        let height = 80.0
         let rtl = labels.rtl
-        let frame = PlotFrame(width: width, height: height, axisSide: 44, otherSide: 8, top: 8, bottom: 24, rtl: rtl)
+        let frame = PlotFrame(width: width, height: height, axisSide: 44, otherSide: 8, top: 12, bottom: 24, rtl: rtl)
         let shown = input.points.compactMap(\.shownValue)
         let axis = ValueAxis(values: shown + (input.centre.map { [$0] } ?? []), bounds: input.format.bounds, tickCount: 2)
         let count = input.points.count
