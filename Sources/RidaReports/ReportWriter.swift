@@ -32,7 +32,11 @@ public struct ReportWriter: Sendable {
     public static let templates = ["reports/review", "reports/board", "reports/style", "charts/control", "charts/funnel", "charts/sparkline", "charts/profile", "charts/trend"]
     static let commentsPerUnit = 20
 
-    public func write(period: String, hijri: Bool, languages: [String], to directory: URL, provisional: Bool = false) async throws -> ReportManifest {
+    /// Writes the report of `period` into `directory`; an amended set says on every page which set
+    /// it replaces.
+    public func write(
+        period: String, hijri: Bool, languages: [String], to directory: URL, provisional: Bool = false, amendment: ReportAmendment? = nil
+    ) async throws -> ReportManifest {
         let kind: PeriodKind = hijri ? .hijriMonth : .month
         let calendar = PeriodCalendar(kind)
         let last: Period
@@ -40,6 +44,9 @@ public struct ReportWriter: Sendable {
         // 24 periods ending with the report's.
         var first = last
         for _ in 1..<24 { first = calendar.period(containing: CalendarDay(daysSinceEpoch: first.first.daysSinceEpoch - 1)) }
+        // Read before the analyses: data that arrives while they run makes the set look older
+        // than it is (and amended later), never newer.
+        let source = try await ReportManifest.Source.of(first: last.first, last: last.last, cells: store)
         let engine = AnalysisEngine(configuration: configuration, timeZone: timeZone)
         func analyse(_ by: [AnalysisDimension], _ metrics: [MetricKind], policy: SmallNumbersPolicy = .quality) async throws -> AnalysisResult {
             try await engine.analyse(
@@ -101,6 +108,7 @@ public struct ReportWriter: Sendable {
             byChannel: byChannel, byDepartmentChannel: byDepartmentChannel, board: board, comments: comments,
             followUps: try await store.followUpCount(from: last.first, to: last.last))
         input.provisional = provisional
+        input.amendment = amendment
         if let actions {
             input.actionEffects = try await ActionEffect.compute(
                 try await actions.actions(), last: last.last, cells: store, calendar: calendar, suppressBelow: threshold)
@@ -132,6 +140,9 @@ public struct ReportWriter: Sendable {
                 withheldCells: collector.withheldCells.count),
             files: files)
         if provisional { manifest.provisional = true }
+        manifest.computedFrom = source
+        manifest.replaces = amendment?.replaces
+        manifest.amendment = amendment?.number
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))
