@@ -52,6 +52,8 @@ public struct ReportFreezer: Sendable {
             var month = calendar.period(containing: today)
             let earliest = calendar.period(containing: firstDataDay)
             while month.first >= earliest.first {
+                // A server shutting down stops after the set it is writing.
+                guard !Task.isCancelled else { return summary }
                 if schedule.status(of: month, today: today, firstDataDay: firstDataDay) == .due {
                     let sets = ReportSets(directory: directory, calendar: name, period: month.label)
                     do {
