@@ -31,7 +31,8 @@ public struct ReportFreezingService: ServiceLifecycle.Service, Sendable {
                     logger.info("report set written", metadata: ["set": "\(set.name)", "replaces": "\(set.replaces ?? "none")"])
                 }
                 for failure in summary.failed {
-                    logger.error("report set not written", metadata: ["set": "\(failure.name)", "error": "\(String(describing: type(of: failure.error)))"])
+                    logger.error(
+                        "report set not written", metadata: ["set": "\(failure.name)", "error": "\(String(describing: type(of: failure.error)))"])
                 }
             } catch {
                 logger.error("reports not frozen", metadata: ["error": "\(String(describing: type(of: error)))"])

@@ -193,7 +193,8 @@ import Testing
         #expect(try await fixture.reports.run(today: april).written.isEmpty)
 
         // Late paper responses of 15 March.
-        try await fixture.store.insert(invitations: [], responses: Self.responses(day: CalendarDay(year: 2026, month: 3, day: 15), count: 6, firstID: 90_000))
+        try await fixture.store.insert(
+            invitations: [], responses: Self.responses(day: CalendarDay(year: 2026, month: 3, day: 15), count: 6, firstID: 90_000))
         let later = try await fixture.reports.run(today: CalendarDay(year: 2026, month: 4, day: 20))
         #expect(later.failed.isEmpty)
         #expect(later.written.contains(ReportFreezer.Written(name: "gregorian-2026-03-amended-1", replaces: "gregorian-2026-03")))
@@ -235,7 +236,8 @@ import Testing
 
         // Unchanged since: no second amendment; another late import: the second replaces the first.
         #expect(try await fixture.reports.run(today: CalendarDay(year: 2026, month: 4, day: 21)).written.isEmpty)
-        try await fixture.store.insert(invitations: [], responses: Self.responses(day: CalendarDay(year: 2026, month: 3, day: 16), count: 2, firstID: 91_000))
+        try await fixture.store.insert(
+            invitations: [], responses: Self.responses(day: CalendarDay(year: 2026, month: 3, day: 16), count: 2, firstID: 91_000))
         let again = try await fixture.reports.run(today: CalendarDay(year: 2026, month: 4, day: 22))
         #expect(again.written.contains(ReportFreezer.Written(name: "gregorian-2026-03-amended-2", replaces: "gregorian-2026-03-amended-1")))
         #expect(try Self.manifest(directory.appendingPathComponent("gregorian-2026-03-amended-2"))["amendment"] as? Int == 2)
