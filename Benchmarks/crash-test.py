@@ -121,7 +121,8 @@ class Run:
         environment = dict(os.environ, LOG_LEVEL="warning")
         self.server = subprocess.Popen(
             [self.rida, "serve", "--db", self.db, "--seeds", self.args.seeds, "--templates", self.args.templates,
-             "--host", "127.0.0.1", "--port", "0", "--base-url", "https://survey.test", "--synchronous", self.args.synchronous],
+             "--host", "127.0.0.1", "--port", "0", "--base-url", "https://survey.test", "--synchronous", self.args.synchronous,
+             "--reports", os.path.join(self.work, "Reports")],
             stdout=log, stderr=subprocess.STDOUT, env=environment)
         log.close()
         deadline = time.monotonic() + 60

@@ -104,12 +104,17 @@ curl -s -b "$work/cookies" -c "$work/cookies" -o /dev/null --data-urlencode "log
 session=$(awk '$6 == "rida_session" {print $7}' "$work/cookies")
 [ -n "$session" ] || log "no admin session (the dashboard will answer with the sign-in page)"
 
-# The operator's and analysts' requests, in turn. The report of last month is written by the
-# first request for it, here, and served from the reports folder afterwards.
+# The operator's and analysts' requests, in turn. The server writes last month's report itself
+# once it is frozen (503 report_pending until then): wait for it, then it is served from the
+# reports folder.
 month=$(date -d "$(date +%Y-%m-01) -1 month" +%Y-%m)
 from=$(date -d "$(date +%Y-%m-01) -6 month" +%Y-%m)
 month_first=$(date -d "$(date +%Y-%m-01) -1 month" +%F) month_last=$(date -d "$(date +%Y-%m-01) -1 day" +%F)
-curl -s -o /dev/null -H "Authorization: Bearer $analyst" "$base/api/v1/reports/$month/manifest.json"
+for _ in $(seq 120); do
+    status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $analyst" "$base/api/v1/reports/$month/manifest.json")
+    [ "$status" = 503 ] || break
+    sleep 5
+done
 tab=$'\t'
 {
     echo "GET${tab}/healthz"

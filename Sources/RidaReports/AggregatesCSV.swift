@@ -100,6 +100,13 @@ public struct ReportManifest: Codable, Sendable {
     public var commentsRemoved: CommentsRemoval?
     /// True for a report written before its month was frozen (absent otherwise).
     public var provisional: Bool?
+    /// What the set was computed from, so that a change of the month's data after it was frozen
+    /// is seen (absent from manifests written before).
+    public var computedFrom: Source?
+    /// In an amended set: the folder name of the set it replaces, which is kept unchanged.
+    public var replaces: String?
+    /// In an amended set: 1 for the first amendment of the month, 2 for the next, …
+    public var amendment: Int?
 
     /// When and why a month's comments were removed from its files.
     public struct CommentsRemoval: Codable, Sendable, Hashable {

@@ -23,6 +23,8 @@ public struct ReportInput: Sendable {
     public var actionEffects: [ActionEffect] = []
     /// Written before the month was frozen: every page says so.
     public var provisional = false
+    /// Written after the month was frozen, because its data changed: every page says so and names the set it replaces.
+    public var amendment: ReportAmendment?
 
     public init(
         configuration: SeedConfiguration, period: String, hijri: Bool, first: CalendarDay, last: CalendarDay, byDepartment: AnalysisResult,
@@ -289,11 +291,15 @@ public struct ReportBuilder {
     // MARK: - Pages
 
     func common(_ title: String) -> [String: Any] {
-        [
+        var model: [String: Any] = [
             "lang": language, "dir": rtl ? "rtl" : "ltr", "title": title, "period": periodLabel, "policy": text("policy"),
             "t": Dictionary(uniqueKeysWithValues: ReportText.words.keys.map { ($0, text($0)) }),
             "provisional": input.provisional,
         ]
+        if let amendment = input.amendment {
+            model["amended"] = ["note": text("amendedNote", ["number": amendment.number]), "replaces": amendment.replaces]
+        }
+        return model
     }
 
     /// The board pack, from the analysis with the external display threshold (10). It counts the

@@ -252,5 +252,9 @@ struct ReportText {
             "The targeted question's mean in the 90 days before each action and in the days since: a before/after comparison, not proof of cause.",
             "متوسط السؤال المستهدف في الأيام التسعين قبل كل إجراء وفي الأيام التي تلته: مقارنة قبل وبعد، لا دليل على السببية."
         ),
+        "amendedNote": (
+            "Amended report (amendment {number}): this month's data changed after its report was frozen, for instance by late paper or phone responses. It replaces the earlier report set, which is kept unchanged:",
+            "تقرير مُعدَّل (التعديل رقم {number}): تغيّرت بيانات هذا الشهر بعد تجميد تقريره، بوصول ردود ورقية أو هاتفية متأخرة مثلًا. وهو يحلّ محلّ مجموعة التقارير السابقة التي تبقى محفوظة دون تغيير:"
+        ),
     ]
 }

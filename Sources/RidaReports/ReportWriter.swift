@@ -31,11 +31,13 @@ public struct ReportWriter: Sendable {
 
     public static let templates = ["reports/review", "reports/unit", "reports/board", "reports/style", "charts/control", "charts/funnel", "charts/sparkline", "charts/profile", "charts/trend"]
 
-    /// `today` (default: today in the organisation's time zone) decides which response rates are
-    /// still provisional — their invitations may still be answered — and so left out of signals,
-    /// trends and comparisons, and labelled.
+    /// Writes the report of `period` into `directory`; an amended set says on every page which set
+    /// it replaces. `today` (default: today in the organisation's time zone) decides which
+    /// response rates are still provisional — their invitations may still be answered — and so
+    /// left out of signals, trends and comparisons, and labelled.
     public func write(
-        period: String, hijri: Bool, languages: [String], to directory: URL, provisional: Bool = false, today: CalendarDay? = nil
+        period: String, hijri: Bool, languages: [String], to directory: URL, provisional: Bool = false, amendment: ReportAmendment? = nil,
+        today: CalendarDay? = nil
     ) async throws -> ReportManifest {
         let today = today ?? CalendarDay(Date(), in: timeZone)
         let kind: PeriodKind = hijri ? .hijriMonth : .month
@@ -45,6 +47,9 @@ public struct ReportWriter: Sendable {
         // 24 periods ending with the report's.
         var first = last
         for _ in 1..<24 { first = calendar.period(containing: CalendarDay(daysSinceEpoch: first.first.daysSinceEpoch - 1)) }
+        // Read before the analyses: data that arrives while they run makes the set look older
+        // than it is (and amended later), never newer.
+        let source = try await ReportManifest.Source.of(first: last.first, last: last.last, cells: store)
         let engine = AnalysisEngine(configuration: configuration, timeZone: timeZone)
         func analyse(_ by: [AnalysisDimension], _ metrics: [MetricKind], policy: SmallNumbersPolicy = .quality) async throws -> AnalysisResult {
             var request = AnalysisRequest(from: first.label, to: last.label, period: kind, by: by, metrics: metrics, policy: policy)
@@ -111,6 +116,7 @@ public struct ReportWriter: Sendable {
             byChannel: byChannel, byDepartmentChannel: byDepartmentChannel, board: board, comments: comments,
             followUps: try await store.followUpCount(from: last.first, to: last.last))
         input.provisional = provisional
+        input.amendment = amendment
         if let actions {
             input.actionEffects = try await ActionEffect.compute(
                 try await actions.actions(), last: last.last, cells: store, calendar: calendar, suppressBelow: threshold)
@@ -142,6 +148,9 @@ public struct ReportWriter: Sendable {
                 withheldCells: collector.withheldCells.count),
             files: files)
         if provisional { manifest.provisional = true }
+        manifest.computedFrom = source
+        manifest.replaces = amendment?.replaces
+        manifest.amendment = amendment?.number
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(manifest).write(to: directory.appendingPathComponent("manifest.json"))

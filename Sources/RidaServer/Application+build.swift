@@ -42,7 +42,7 @@ public struct ServerDependencies: Sendable {
     public var templates: TemplateLibrary
     /// The organisation's time zone, in which days and periods are counted.
     public var timeZone: TimeZone
-    /// Where reports asked for through the API are written (and then served from).
+    /// Where the server writes each frozen month's reports, and serves them from.
     public var reportsDirectory: URL
     public var exporter: any ResponseExporter
     /// Follow-up cases, improvement actions, the audit log and the webhook outbox.
@@ -70,6 +70,15 @@ public struct ServerDependencies: Sendable {
         self.cells = cells
         self.templates = templates
         self.timeZone = timeZone
+    }
+
+    /// What writes the reports folder's sets (`rida serve` runs it as a service, tests once):
+    /// the only writer of reports in the server.
+    public func reportFreezer(graceDays: Int) -> ReportFreezer {
+        let writer = ReportWriter(
+            store: ReportSources(cells: cells, exporter: exporter), timeZone: timeZone, configuration: configuration, templates: templates,
+            actions: operations)
+        return ReportFreezer(writer: writer, directory: reportsDirectory, schedule: ReportSchedule(graceDays: graceDays), timeZone: timeZone)
     }
 
     /// Templates every page needs.
@@ -121,12 +130,8 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies) -> 
     router.addRoutes(OperationsController(store: dependencies.operations, keys: dependencies.keys, configuration: dependencies.configuration).routes)
     let engine = AnalysisEngine(configuration: dependencies.configuration, timeZone: dependencies.timeZone)
     router.addRoutes(AnalyticsController(engine: engine, cells: dependencies.cells, keys: dependencies.keys, audit: dependencies.operations).routes)
-    let reports = ReportWriter(
-        store: ReportSources(cells: dependencies.cells, exporter: dependencies.exporter), timeZone: dependencies.timeZone,
-        configuration: dependencies.configuration, templates: dependencies.templates,
-        actions: dependencies.operations)
     var reportFiles = ReportFiles(
-        writer: reports, directory: dependencies.reportsDirectory, timeZone: dependencies.timeZone, audit: dependencies.operations)
+        cells: dependencies.cells, directory: dependencies.reportsDirectory, timeZone: dependencies.timeZone, audit: dependencies.operations)
     reportFiles.schedule = ReportSchedule(graceDays: settings.reportGraceDays)
     router.addRoutes(ReportsController(files: reportFiles, keys: dependencies.keys).routes)
     router.addRoutes(

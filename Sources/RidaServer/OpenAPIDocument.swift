@@ -232,10 +232,13 @@ paths:
       summary: A frozen month's report file (roles `analyst` and `board`; the board receives the board pack and the manifest only).
       description: |
         A month is frozen once it is over and its grace period for late paper and phone imports
-        has passed (`report-grace-days`, 5 by default). The first request for a frozen month writes
-        its reports (a snapshot); later requests are served from the files written then. A month
-        that has not begun or is not frozen yet is refused with 409, a month that ends before the
-        first data with 404 `no_data`.
+        has passed (`report-grace-days`, 5 by default). The server writes a frozen month's report
+        set itself, at start and then hourly (a snapshot); a request never writes one, and a frozen
+        month whose set is not written yet answers 503 `report_pending` with `Retry-After`. When a
+        frozen month's data changes (a late import), the server writes an amended set beside the
+        frozen one, which is kept; the latest set is served, and its manifest names the set it
+        replaces. A month that has not begun or is not frozen yet is refused with 409, a month that
+        ends before the first data with 404 `no_data`.
       parameters:
         - name: period
           in: path
@@ -302,7 +305,18 @@ paths:
               schema:
                 $ref: "#/components/schemas/Error"
         "503":
-          $ref: "#/components/responses/Unavailable"
+          description: "The month is frozen but its report set is not written yet (`report_pending`, with `Retry-After`), or the database cannot answer just now (`unavailable`)."
+          headers:
+            Retry-After:
+              description: Seconds to wait before asking again (with `report_pending`).
+              schema:
+                type: integer
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Error"
+              example:
+                error: {code: report_pending, message: "the report of 2026-10 is frozen but not written yet; the server writes it shortly"}
   /api/v1/follow-ups:
     get:
       tags: [operations]
@@ -930,6 +944,27 @@ components:
               name: {type: string}
               bytes: {type: integer, minimum: 0}
               sha256: {type: string, pattern: "^[0-9a-f]{64}$"}
+        computedFrom:
+          type: object
+          additionalProperties: false
+          required: [responses, invitations, cells]
+          description: What the set was computed from, to tell whether the month's data changed since it was frozen (absent from sets written by earlier versions).
+          properties:
+            responses: {type: integer, minimum: 0, description: Responses of the month.}
+            invitations: {type: integer, minimum: 0, description: Invitations issued in the month.}
+            cells: {type: string, pattern: "^[0-9a-f]{64}$", description: SHA-256 of the month's response cells and invitations issued, per day and unit.}
+        replaces: {type: string, description: "In an amended set: the folder name of the set it replaces (kept unchanged), e.g. `gregorian-2026-10`."}
+        amendment: {type: integer, minimum: 1, description: In an amended set, its number (1 for the month's first amendment).}
+        commentsRemoved:
+          type: object
+          additionalProperties: false
+          required: [at, retentionDays, before, reason]
+          description: When and why retention removed the month's comments from its files.
+          properties:
+            at: {type: string, format: date-time}
+            retentionDays: {type: integer, minimum: 1}
+            before: {type: string, format: date}
+            reason: {type: string}
     StatusChange:
       type: object
       required: [status]

@@ -5,12 +5,11 @@ import Hummingbird
 import RidaAnalytics
 import RidaCore
 import RidaReports
-import Synchronization
 
 /// `GET /api/v1/reports/{period}/{file}` (roles `analyst`, `board`): a month's report files —
 /// `review.ar.html`, `review.en.html`, `board.ar.html`, `board.en.html`, `aggregates.csv`,
-/// `responses.csv`, `manifest.json`. `?calendar=hijri` names a Hijri month. A period's report is
-/// written once into the reports directory, then served from it: a frozen snapshot.
+/// `responses.csv`, `manifest.json`. `?calendar=hijri` names a Hijri month. The server writes each
+/// month's report set itself once the month is frozen (`ReportFreezer`); requests only read it.
 struct ReportsController {
     let files: ReportFiles
     let keys: any APIKeyStore
@@ -42,8 +41,13 @@ struct ReportsController {
             return APIError.response(
                 .notFound, code: "no_data",
                 message: "there is no data for \(period)" + (first.map { " (the first is of \($0))" } ?? ""))
+        case .pending(let period):
+            var response = APIError.response(
+                .serviceUnavailable, code: "report_pending",
+                message: "the report of \(period) is frozen but not written yet; the server writes it shortly")
+            response.headers[.retryAfter] = String(ReportFiles.retryAfterSeconds)
+            return response
         case .forbidden: return APIError.response(.forbidden, code: "forbidden", message: "the board receives the board pack")
-        case .notWritten: return APIError.response(.serviceUnavailable, code: "unavailable", message: "the report could not be written")
         case .notRead: return APIError.response(.serviceUnavailable, code: "unavailable", message: "the report could not be read")
         case .notRecorded:
             return APIError.response(.serviceUnavailable, code: "unavailable", message: "the download could not be recorded; try again")
@@ -51,19 +55,22 @@ struct ReportsController {
     }
 }
 
-/// The report files of closed months, with the rules of who may have which: one function for
-/// the API and the admin area. A period's report is written once into the reports directory,
-/// then served from it, and every download is recorded in the audit log.
+/// The report files of frozen months, with the rules of who may have which: one function for
+/// the API and the admin area. It only reads: the server's `ReportFreezer` writes each month's
+/// set once the month is frozen (and an amended set beside it when its data changes), so no
+/// request, whatever its key, makes a file appear. Every download is recorded in the audit log.
 struct ReportFiles: Sendable {
-    let writer: ReportWriter
+    /// Where the first data is, which no report comes before.
+    let cells: any CellReader
     let directory: URL
     let timeZone: TimeZone
     /// Every download is recorded in the audit log, under the key's name.
     let audit: any OperationsStore
     /// When a month's report may be frozen.
     var schedule = ReportSchedule()
-    let generation = ReportGeneration()
 
+    /// What a client is told to wait when a frozen month's set is not written yet.
+    static let retryAfterSeconds = 300
     static let languages = ["ar", "en"]
     static let names = ReportWriter.files(languages: languages)
 
@@ -75,9 +82,11 @@ struct ReportFiles: Sendable {
         case notClosed(String, freezesOn: CalendarDay?)
         /// The period ends before the first data (the first day with data, if any).
         case noData(String, first: CalendarDay?)
+        /// The period is frozen, but the server has not written its set yet.
+        case pending(String)
         /// This role may not have this file.
         case forbidden
-        case notWritten, notRead, notRecorded
+        case notRead, notRecorded
     }
 
     /// The board sees the board pack only; the review, comments and record-level files stay with the quality team.
@@ -86,7 +95,8 @@ struct ReportFiles: Sendable {
     }
 
     /// The file `name` of the report of `period` (`YYYY-MM`, Gregorian or Hijri) for a caller of
-    /// `role`, the download recorded under `actor`.
+    /// `role`, the download recorded under `actor`: from the month's latest set (an amended
+    /// set, once there is one).
     func file(period: String, name: String, calendar: String, role: Role?, actor: String, logger: Logger) async -> Outcome {
         guard calendar == "gregorian" || calendar == "hijri" else { return .invalidCalendar }
         // Only YYYY-MM: the label also names a directory.
@@ -101,7 +111,7 @@ struct ReportFiles: Sendable {
         guard let month = try? calendarOfPeriods.period(containing: calendarOfPeriods.firstDay(of: period)) else { return .invalidPeriod }
         let first: CalendarDay?
         do {
-            first = try await writer.store.firstDataDay()
+            first = try await cells.firstDataDay()
         } catch {
             return .notRead
         }
@@ -112,30 +122,15 @@ struct ReportFiles: Sendable {
         case .due: break
         }
         guard Self.allows(role, name) else { return .forbidden }
-        let folder = directory.appendingPathComponent("\(calendar)-\(period)")
-        do {
-            try await generation.ensure(folder) {
-                // Written beside, then moved into place: a reader never sees a half-written report.
-                let staging = directory.appendingPathComponent(".\(calendar)-\(period)-\(UUID().uuidString)")
-                defer { try? FileManager.default.removeItem(at: staging) }
-                _ = try await writer.write(period: period, hijri: calendar == "hijri", languages: Self.languages, to: staging)
-                try FileManager.default.moveItem(at: staging, to: folder)
-            }
-        } catch is AnalysisError {
-            // The 24 periods the report covers reach outside the calendar (a month of the year 1000, say).
-            return .invalidPeriod
-        } catch {
-            logger.error("report not written", metadata: ["error": "\(String(describing: type(of: error)))"])
-            return .notWritten
-        }
+        guard let set = ReportSets(directory: directory, calendar: calendar, period: period).latest else { return .pending(period) }
         let data: Data
         do {
-            data = try Data(contentsOf: folder.appendingPathComponent(name), options: .mappedIfSafe)
+            data = try Data(contentsOf: set.folder.appendingPathComponent(name), options: .mappedIfSafe)
         } catch {
             return .notRead
         }
         do {
-            try await audit.audit(AuditEntry(at: Date(), actor: actor, action: "report.downloaded", subject: "\(calendar)-\(period)/\(name)"))
+            try await audit.audit(AuditEntry(at: Date(), actor: actor, action: "report.downloaded", subject: "\(set.name)/\(name)"))
         } catch {
             // A download that cannot be recorded is not given out.
             logger.error("report download not recorded", metadata: ["error": "\(String(describing: type(of: error)))"])
@@ -150,23 +145,6 @@ struct ReportFiles: Sendable {
         default: headers[.contentType] = "application/json; charset=utf-8"
         }
         return .file(Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))))
-    }
-}
-
-/// Writes each period's report once, even when several requests ask for it at the same time.
-final class ReportGeneration: Sendable {
-    private let running = Mutex<[String: Task<Void, any Error>]>([:])
-
-    func ensure(_ folder: URL, write: @escaping @Sendable () async throws -> Void) async throws {
-        if FileManager.default.fileExists(atPath: folder.appendingPathComponent("manifest.json").path) { return }
-        let task = running.withLock { tasks -> Task<Void, any Error> in
-            if let task = tasks[folder.path] { return task }
-            let task = Task { try await write() }
-            tasks[folder.path] = task
-            return task
-        }
-        defer { running.withLock { _ = $0.removeValue(forKey: folder.path) } }
-        try await task.value
     }
 }
 

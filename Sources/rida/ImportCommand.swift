@@ -2,7 +2,9 @@ import ArgumentParser
 import CSV
 import Crypto
 import Foundation
+import RidaAnalytics
 import RidaCore
+import RidaReports
 import RidaStore
 
 struct ImportCommand: AsyncParsableCommand {
@@ -39,7 +41,9 @@ struct ImportCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("\(file) is not a readable CSV file: \(error)")
         }
-        let (store, configuration, _) = try await openInitialised(database, seeds)
+        let settings = try await database.settings()
+        let grace = try settings.resolve(nil as Int?, "report-grace-days", default: ReportSchedule.defaultGraceDays)
+        let (store, configuration, _) = try await openInitialised(database, seeds, settings: settings)
         // The same content, whatever the file's name, line endings or byte-order mark.
         let digest = Data(SHA256.hash(data: Data(text.replacingOccurrences(of: "\r\n", with: "\n").utf8)))
         guard let importer = ResponseImporter(configuration: configuration, timeZone: store.settings.timeZone) else {
@@ -58,6 +62,25 @@ struct ImportCommand: AsyncParsableCommand {
                     "\(file) was already imported (the same content, \(earlier.responses) response\(earlier.responses == 1 ? "" : "s"), in the hour from \(hour)); nothing was imported. Give --again to import it once more.")
             }
             say("Imported \(responses.count) response\(responses.count == 1 ? "" : "s") from \(file).")
+            for (month, count) in try await Self.frozenMonths(of: responses, graceDays: grace, store: store) {
+                printError(
+                    "warning: \(count) imported response\(count == 1 ? "" : "s") fall\(count == 1 ? "s" : "") in \(month), whose report is frozen: the server (or rida report --period \(month)) writes an amended report set that replaces the frozen one, which is kept unchanged.")
+            }
         }
+    }
+
+    /// The Gregorian months of these responses whose reports are frozen (due, per the schedule), with
+    /// how many of the responses fall in each, in order.
+    static func frozenMonths(of responses: [SurveyResponse], graceDays: Int, store: AppDatabase) async throws -> [(String, Int)] {
+        let calendar = PeriodCalendar(.month)
+        let schedule = ReportSchedule(graceDays: graceDays)
+        let today = CalendarDay(Date(), in: store.settings.timeZone)
+        let first = try await store.firstDataDay()
+        var counts: [String: Int] = [:]
+        for response in responses {
+            let month = calendar.period(containing: response.day)
+            if schedule.status(of: month, today: today, firstDataDay: first) == .due { counts[month.label, default: 0] += 1 }
+        }
+        return counts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 }

@@ -14,8 +14,11 @@ struct ReportCommand: AsyncParsableCommand {
         discussion: """
             Writes review.<lang>.html (the continuous-improvement review), board.<lang>.html (one printable \
             page), aggregates.csv, comments.csv (each distinct comment once, masked), responses.csv \
-            (anonymised, comments masked) and manifest.json (with the \
-            SHA-256 of every file) to --out (default Reports/<period>/).
+            (anonymised, comments masked) and manifest.json (with the SHA-256 of every file) to --out \
+            (default Reports/<period>/). A frozen report is never rewritten: \
+            when the month's data has changed since (a late import), an amended set is written beside it \
+            (<out>-amended-1, -amended-2, …) whose manifest names the set it replaces; when nothing changed, \
+            nothing is written.
             """)
 
     enum CalendarKind: String, ExpressibleByArgument, CaseIterable { case gregorian, hijri }
@@ -66,15 +69,35 @@ struct ReportCommand: AsyncParsableCommand {
         let library = try await TemplateLibrary(
             directory: templates.map { URL(fileURLWithPath: $0) } ?? TemplateLibrary.defaultDirectory(), required: ReportWriter.templates)
         let writer = ReportWriter(store: store, timeZone: store.settings.timeZone, configuration: configuration, templates: library, actions: store)
-        let directory = URL(fileURLWithPath: out ?? (isProvisional ? "Reports/\(period)-provisional" : "Reports/\(period)"))
+        var directory = URL(fileURLWithPath: out ?? (isProvisional ? "Reports/\(period)-provisional" : "Reports/\(period)"))
+        // A frozen set is kept as written: a change of the month's data since gives an amended set
+        // beside it, no change gives nothing. (A provisional set is rewritten: it is never frozen.)
+        var amendment: ReportAmendment?
+        if !isProvisional {
+            let sets = ReportSets(base: directory)
+            switch sets.need(try await ReportManifest.Source.of(first: month.first, last: month.last, cells: store)) {
+            case .frozen: break
+            case .current(let set):
+                say("The frozen report set of \(period) in \(set.folder.path) is current: its month's data has not changed since. Nothing was written.")
+                return
+            case .amended(let replaced, let number):
+                amendment = ReportAmendment(replaces: replaced.name, number: number)
+                directory = sets.folder(amendment: number)
+            }
+        }
         let manifest: ReportManifest
         do {
-            manifest = try await writer.write(period: period, hijri: calendar == .hijri, languages: languages, to: directory, provisional: isProvisional)
+            manifest = try await writer.write(
+                period: period, hijri: calendar == .hijri, languages: languages, to: directory, provisional: isProvisional, amendment: amendment)
         } catch let error as AnalysisError {
             throw CLIError(error.description)
         }
         for file in manifest.files { say("\(directory.appendingPathComponent(file.name).path)  \(file.bytes) bytes  sha256 \(file.sha256)") }
-        say("\(isProvisional ? "Provisional report" : "Report") for \(manifest.period) (\(manifest.first) – \(manifest.last)) written to \(directory.path)")
+        let label = isProvisional ? "Provisional report" : amendment.map { "Amended report \($0.number)" } ?? "Report"
+        say("\(label) for \(manifest.period) (\(manifest.first) – \(manifest.last)) written to \(directory.path)")
+        if let amendment {
+            say("It replaces the report set \(amendment.replaces), kept unchanged: the month's data changed after that set was written.")
+        }
     }
 }
 

@@ -77,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(
         name: .customLong("report-grace-days"),
         help: ArgumentHelp(
-            "Days after a month ends before its report is frozen and served, for late paper and phone imports (setting report-grace-days; default 5).",
+            "Days after a month ends before the server writes its frozen report, for late paper and phone imports (setting report-grace-days; default 5).",
             valueName: "days"))
     var reportGraceDays: Int?
 
@@ -90,7 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Directory of the page templates (setting templates, $RIDA_TEMPLATES; default ./Templates).", valueName: "dir"))
     var templates: String?
 
-    @Option(help: ArgumentHelp("Directory the reports asked for through the API are written to (setting reports; default ./Reports).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Directory the server writes each frozen month's reports to, and serves them from (setting reports; default ./Reports).", valueName: "dir"))
     var reports: String?
 
     @Option(
@@ -238,6 +238,8 @@ struct ServeCommand: AsyncParsableCommand {
                     store: store, retentionDays: resolved.retentionDays, reportsDirectory: reportsDirectory, timeZone: store.settings.timeZone),
                 logger: logger)
         ]
+        // The only writer of reports in the server: requests read what it wrote.
+        services.append(ReportFreezingService(freezer: dependencies.reportFreezer(graceDays: resolved.reportGraceDays), logger: logger))
         if let url = resolved.webhookURL, let secret = ProcessInfo.processInfo.environment["RIDA_WEBHOOK_SECRET"] {
             services.append(WebhookDelivery(store: store, settings: WebhookSettings(url: url, secret: secret), logger: logger))
         }

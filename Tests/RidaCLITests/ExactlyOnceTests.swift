@@ -64,6 +64,10 @@ func startServer(db: String, arguments: [String] = []) async throws -> RunningSe
             "serve", "--port", "0", "--db", db, "--seeds", shippedSeeds.path, "--templates",
             packageRoot.appendingPathComponent("Templates").path,
         ] + arguments
+    // The reports the server writes go beside the database, not into the working directory.
+    if !arguments.contains("--reports") {
+        process.arguments! += ["--reports", URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("Reports").path]
+    }
     // Links need a public address; the demo builds them from the port it listens on.
     if !arguments.contains("--demo") && !arguments.contains("--base-url") {
         process.arguments! += ["--base-url", "https://survey.test"]

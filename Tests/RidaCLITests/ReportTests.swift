@@ -276,3 +276,76 @@ extension CommandLineTests {
         #expect(frozenManifest?["provisional"] == nil)
     }
 }
+
+extension CommandLineTests {
+    /// A frozen report is kept as written: `rida report` again says it is current, and after a
+    /// late import (which warns) writes an amended set beside it that names the one it replaces.
+    @Test func aFrozenReportIsNeverRewrittenAndALateImportGivesAnAmendedSet() async throws {
+        let (db, directory) = try await Self.reportFixture()
+        let out = directory.appendingPathComponent("2026-01")
+        let templates = packageRoot.appendingPathComponent("Templates").path
+        func report() async throws -> RunResult {
+            try await rida(["report", "--db", db, "--seeds", shippedSeeds.path, "--templates", templates, "--period", "2026-01", "--out", out.path])
+        }
+        func files(_ folder: URL) throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+                files[name] = try Data(contentsOf: folder.appendingPathComponent(name))
+            }
+            return files
+        }
+        let first = try await report()
+        #expect(first.status == 0, "\(first.error)")
+        let frozen = try files(out)
+        #expect(frozen.count == 7)
+
+        let unchanged = try await report()
+        #expect(unchanged.status == 0, "\(unchanged.error)")
+        #expect(unchanged.output.contains("The frozen report set of 2026-01 in \(out.path) is current"), "\(unchanged.output)")
+        #expect(try files(out) == frozen, "the frozen set was rewritten")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("2026-01-amended") }.isEmpty)
+
+        // Late paper responses of January: the import warns that the frozen month will be amended.
+        let late = directory.appendingPathComponent("late.csv")
+        try "date,department,channel,overall\n2026-01-25,registration,office,5\n2026-01-26,registration,office,4\n".write(
+            to: late, atomically: true, encoding: .utf8)
+        let imported = try await rida(["import", "--db", db, "--seeds", shippedSeeds.path, late.path])
+        #expect(imported.status == 0, "\(imported.error)")
+        #expect(imported.error.contains("warning: 2 imported responses fall in 2026-01, whose report is frozen"), "\(imported.error)")
+        #expect(imported.error.contains("rida report --period 2026-01") && imported.error.contains("amended report set"))
+
+        let amended = try await report()
+        #expect(amended.status == 0, "\(amended.error)")
+        #expect(amended.output.contains("Amended report 1 for 2026-01"), "\(amended.output)")
+        #expect(amended.output.contains("It replaces the report set 2026-01"))
+        #expect(try files(out) == frozen, "the frozen set changed")
+        let folder = directory.appendingPathComponent("2026-01-amended-1")
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("manifest.json"))) as? [String: Any])
+        #expect(manifest["replaces"] as? String == "2026-01")
+        #expect(manifest["amendment"] as? Int == 1)
+        for name in ["review.ar.html", "review.en.html", "board.ar.html", "board.en.html"] {
+            let html = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+            #expect(html.contains(#"class="amended""#) && html.contains(#"<bdi dir="ltr">2026-01</bdi>"#), "\(name)")
+        }
+        let current = try await report()
+        #expect(current.status == 0)
+        #expect(current.output.contains("\(folder.path) is current"), "\(current.output)")
+    }
+
+    /// An import into a month that is still open says nothing of amended reports.
+    @Test func anImportIntoAnOpenMonthDoesNotWarn() async throws {
+        let directory = try temporaryDirectory()
+        let db = try await newDatabase(in: directory)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Riyadh")!
+        let today = calendar.dateComponents([.year, .month, .day], from: Date())
+        let file = directory.appendingPathComponent("today.csv")
+        try "date,department,channel,overall\n\(String(format: "%04d-%02d-%02d", today.year!, today.month!, today.day!)),registration,office,5\n".write(
+            to: file, atomically: true, encoding: .utf8)
+        let imported = try await rida(["import", "--db", db, "--seeds", shippedSeeds.path, file.path])
+        #expect(imported.status == 0, "\(imported.error)")
+        #expect(imported.output.contains("Imported 1 response"))
+        #expect(!imported.error.contains("warning"), "\(imported.error)")
+    }
+}

@@ -33,6 +33,20 @@ extension CommandLineTests {
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: body, as: UTF8.self) == #"{"status":"ok"}"#)
 
+        // Unasked, the server writes the report of the latest frozen month (of the default five
+        // days' grace), and none of a month still open.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Riyadh")!
+        let frozenMonth = try #require(calendar.date(byAdding: .day, value: -6, to: Date()).flatMap { calendar.date(byAdding: .month, value: -1, to: $0) })
+        let parts = calendar.dateComponents([.year, .month], from: frozenMonth)
+        let reports = directory.appendingPathComponent("Reports")
+        let manifest = reports.appendingPathComponent(String(format: "gregorian-%04d-%02d/manifest.json", parts.year!, parts.month!))
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: manifest.path), Date() < deadline { try await Task.sleep(for: .milliseconds(200)) }
+        #expect(FileManager.default.fileExists(atPath: manifest.path), "the server did not write \(manifest.path)")
+        let current = calendar.dateComponents([.year, .month], from: Date())
+        #expect(!FileManager.default.fileExists(atPath: reports.appendingPathComponent(String(format: "gregorian-%04d-%02d", current.year!, current.month!)).path))
+
         process.terminate()  // SIGTERM
         let (status, rest) = try await offPool { () -> (Int32, String) in
             let rest = String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)

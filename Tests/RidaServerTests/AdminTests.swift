@@ -6,6 +6,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import RidaCore
+import RidaReports
 import RidaStore
 import Testing
 
@@ -16,6 +17,8 @@ struct AdminFixture {
     let store: AppDatabase
     let app: any ApplicationProtocol
     let issuer: InvitationIssuer
+    /// What `rida serve` runs to write the reports of frozen months; requests only read them.
+    let reports: ReportFreezer
 
     init(baseURL: URL = URL(string: "https://survey.example.org")!) async throws {
         store = try await temporaryStore()
@@ -23,6 +26,7 @@ struct AdminFixture {
         var settings = ServerSettings(port: 0, baseURL: baseURL)
         settings.reportGraceDays = 0  // the last closed month's report is frozen at once
         app = buildApplication(settings: settings, dependencies: deps)
+        reports = deps.reportFreezer(graceDays: settings.reportGraceDays)
         issuer = InvitationIssuer(configuration: deps.configuration, store: store, baseURL: baseURL)
     }
 
@@ -288,6 +292,7 @@ func actionFields(_ csrf: String, description: String = "Explain the documents a
     func eachRouteForEachRole(who: Who) async throws {
         let fixture = try await AdminFixture()
         let month = try await fixture.insertResponses()
+        #expect(try await fixture.reports.run(today: CalendarDay(Date(), in: fixture.store.settings.timeZone)).written.contains { $0.name == "gregorian-\(month)" })
         let action = try await fixture.store.addAction(
             NewImprovementAction(
                 department: "registration", channel: nil, item: "speed", description: "Fewer steps", ownerRole: "Registration",

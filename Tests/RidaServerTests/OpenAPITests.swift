@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import RidaCore
+import RidaReports
 import RidaStore
 import Testing
 import Yams
@@ -113,7 +114,10 @@ struct ParsedOpenAPI {
             })
         var settings = ServerSettings(port: 0)
         settings.reportGraceDays = 0
-        let app = buildApplication(settings: settings, dependencies: try await dependencies(store))
+        let deps = try await dependencies(store)
+        let app = buildApplication(settings: settings, dependencies: deps)
+        // The server writes the example month's report once it is frozen.
+        _ = try await deps.reportFreezer(graceDays: 0).run(today: CalendarDay(year: 2026, month: 4, day: 1))
         try await app.test(.router) { client in
             let document = try ParsedOpenAPI(OpenAPIDocument.yaml)
             for (operation, body) in document.operations.sorted(by: { $0.key < $1.key }) {

@@ -18,6 +18,8 @@ struct SurveyFixture {
     let store: AppDatabase
     let app: any ApplicationProtocol
     let issuer: InvitationIssuer
+    /// What `rida serve` runs to write the reports of frozen months; requests only read them.
+    let reports: ReportFreezer
 
     init(baseURL: URL = URL(string: "https://survey.example.org")!, throttle: FailureThrottle.Policy = FailureThrottle.Policy()) async throws {
         store = try await temporaryStore()
@@ -26,6 +28,7 @@ struct SurveyFixture {
         settings.throttle = throttle
         settings.reportGraceDays = 0  // the last closed month's report is frozen at once
         app = buildApplication(settings: settings, dependencies: deps)
+        reports = deps.reportFreezer(graceDays: settings.reportGraceDays)
         issuer = InvitationIssuer(configuration: deps.configuration, store: store, baseURL: baseURL)
     }
 

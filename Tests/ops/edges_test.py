@@ -45,7 +45,8 @@ def rida(*args, **kwargs):
 
 def serve(db, *extra):
     process = subprocess.Popen(
-        [RIDA, "serve", "--db", db, "--seeds", SEEDS, "--templates", TEMPLATES, "--port", "0", "--base-url", "https://survey.test", *extra],
+        [RIDA, "serve", "--db", db, "--seeds", SEEDS, "--templates", TEMPLATES, "--port", "0", "--base-url", "https://survey.test",
+         "--reports", os.path.join(os.path.dirname(db), "Reports"), *extra],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=dict(os.environ, LOG_LEVEL="warning"))
     deadline = time.time() + 60
     text = ""

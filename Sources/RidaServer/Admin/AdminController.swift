@@ -293,8 +293,12 @@ struct AdminController {
         case .file(let response): return response
         case .invalidCalendar, .invalidPeriod, .unknownFile, .noData: return pages.message(.reportNotFound, language: language, status: .notFound)
         case .notClosed: return pages.message(.reportNotClosed, language: language, status: .conflict)
+        case .pending:
+            var response = pages.message(.reportPending, language: language, status: .serviceUnavailable)
+            response.headers[.retryAfter] = String(ReportFiles.retryAfterSeconds)
+            return response
         case .forbidden: return pages.message(.boardOnly, language: language, status: .forbidden)
-        case .notWritten, .notRead, .notRecorded: return pages.message(.unavailable, language: language, status: .serviceUnavailable)
+        case .notRead, .notRecorded: return pages.message(.unavailable, language: language, status: .serviceUnavailable)
         }
     }
 

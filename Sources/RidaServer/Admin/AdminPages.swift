@@ -24,7 +24,7 @@ struct AdminPages {
 
     /// A page that says why something was refused or failed, and where to go next.
     enum Message {
-        case crossSite, badToken, signedOut, roleRefused, boardOnly, reportNotFound, reportNotClosed, unavailable, tooLarge, badForm
+        case crossSite, badToken, signedOut, roleRefused, boardOnly, reportNotFound, reportNotClosed, reportPending, unavailable, tooLarge, badForm
 
         var keys: (title: String, body: String, link: (href: String, label: String)) {
             switch self {
@@ -35,6 +35,7 @@ struct AdminPages {
             case .boardOnly: ("refusedTitle", "boardOnly", ("/admin", "toDashboard"))
             case .reportNotFound: ("notFoundTitle", "reportNotFound", ("/admin", "toDashboard"))
             case .reportNotClosed: ("notFoundTitle", "reportNotClosed", ("/admin", "toDashboard"))
+            case .reportPending: ("unavailableTitle", "reportPending", ("/admin", "toDashboard"))
             case .unavailable: ("unavailableTitle", "unavailable", ("/admin", "toDashboard"))
             case .tooLarge: ("refusedTitle", "tooLarge", ("/admin", "toDashboard"))
             case .badForm: ("refusedTitle", "badForm", ("/admin", "toDashboard"))

@@ -78,6 +78,10 @@ struct AdminText {
             "A month's report is written once the month is over and a few days have passed for late paper and phone responses.",
             "يُكتب تقرير الشهر بعد انتهائه ومرور أيام قليلة لاستقبال الردود الورقية والهاتفية المتأخرة."
         ),
+        "reportPending": (
+            "This month is closed, and its report is being written. Try again in a few minutes.",
+            "أُغلق هذا الشهر، ويجري الآن إعداد تقريره. حاول مرة أخرى بعد بضع دقائق."
+        ),
         // The dashboard
         "dashboardTitle": ("Admin area", "لوحة الإدارة"),
         "signedInAs": ("Signed in as", "مسجَّل الدخول باسم"),
