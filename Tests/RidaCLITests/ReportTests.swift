@@ -297,7 +297,7 @@ extension CommandLineTests {
         let first = try await report()
         #expect(first.status == 0, "\(first.error)")
         let frozen = try files(out)
-        #expect(frozen.count == 7)
+        #expect(frozen.count == 8)
 
         let unchanged = try await report()
         #expect(unchanged.status == 0, "\(unchanged.error)")
