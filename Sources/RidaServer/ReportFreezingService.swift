@@ -34,6 +34,8 @@ public struct ReportFreezingService: ServiceLifecycle.Service, Sendable {
                     logger.error(
                         "report set not written", metadata: ["set": "\(failure.name)", "error": "\(String(describing: type(of: failure.error)))"])
                 }
+                // Once a run is over, every frozen month has its set (or a logged failure).
+                logger.info("reports frozen", metadata: ["written": "\(summary.written.count)", "failed": "\(summary.failed.count)"])
             } catch {
                 logger.error("reports not frozen", metadata: ["error": "\(String(describing: type(of: error)))"])
             }
