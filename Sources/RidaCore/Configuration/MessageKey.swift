@@ -10,6 +10,18 @@ public enum MessageKey: String, Hashable, Sendable, CaseIterable {
     case surveyContactPhone = "survey.contactPhone"
     case surveyContactEmail = "survey.contactEmail"
     case surveyErrorSummary = "survey.errorSummary"
+    /// The word that starts the title of a page re-shown with errors ("Error: …").
+    case surveyErrorTitle = "survey.errorTitle"
+    /// Introduces the department and service the invitation is about.
+    case surveyAbout = "survey.about"
+    /// Under the title: how many questions (`{count}`), how long, what may be skipped.
+    case surveyIntro = "survey.intro"
+    /// On the thank-you page when the beneficiary asked to be contacted: when and how.
+    case thanksContact = "thanks.contact"
+    case expiredTitle = "expired.title"
+    case expiredBody = "expired.body"
+    case revokedTitle = "revoked.title"
+    case revokedBody = "revoked.body"
     case errorRequired = "error.required"
     case errorOutOfRange = "error.outOfRange"
     case errorNotApplicableNotAllowed = "error.notApplicableNotAllowed"

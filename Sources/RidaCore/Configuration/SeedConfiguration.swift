@@ -13,6 +13,8 @@ public struct SeedConfiguration: Hashable, Sendable {
     public var messages: [String: LocalizedText]
     /// The file each questionnaire version was read from (`questionnaires/default-v1.yaml`), for messages.
     public var questionnaireFiles: [QuestionnaireVersionID: String] = [:]
+    /// The organisation named on every beneficiary page; nil when `organisation.yaml` is absent.
+    public var organisation: Organisation?
 
     public init(
         languages: [Language], defaultLanguage: String, channels: [Channel], segments: [Segment], departments: [Department],
@@ -34,6 +36,18 @@ public struct SeedConfiguration: Hashable, Sendable {
 
     public func language(_ code: String) -> Language? {
         languages.first { $0.code == code }
+    }
+
+    /// The languages of `questionnaire` that beneficiaries are offered, in its order: drafts
+    /// only where the configuration offers them. Never empty while the default language is
+    /// one of the questionnaire's.
+    public func offeredLanguages(of questionnaire: Questionnaire) -> [String] {
+        questionnaire.languages.filter { language($0)?.offered ?? false }
+    }
+
+    /// Offers every draft language too (tests and previews of translations).
+    public mutating func offerDrafts() {
+        for index in languages.indices { languages[index].offered = true }
     }
 
     /// The highest version of the questionnaire named `key`: the one new invitations get.
