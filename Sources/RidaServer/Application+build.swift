@@ -52,6 +52,8 @@ public struct ServerDependencies: Sendable {
     /// Where the server records its metrics, exported at `GET /metrics`: one registry per
     /// application unless the caller shares one.
     public var metrics = ServerMetrics()
+    /// What each key issued today, for the staff console (by default the survey store, when it keeps it).
+    public var ledger: (any IssuerLedger)?
 
     public init(
         configuration: SeedConfiguration, status: any StoreStatusReader, survey: any SurveyStore, keys: any APIKeyStore, cells: any CellReader,
@@ -70,6 +72,7 @@ public struct ServerDependencies: Sendable {
         self.cells = cells
         self.templates = templates
         self.timeZone = timeZone
+        self.ledger = survey as? any IssuerLedger
     }
 
     /// What writes the reports folder's sets (`rida serve` runs it as a service, tests once):
@@ -126,7 +129,7 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies) -> 
             .routes)
     var issuer = InvitationIssuer(configuration: dependencies.configuration, store: dependencies.survey, baseURL: settings.baseURL)
     issuer.timeZone = dependencies.timeZone
-    router.addRoutes(InvitationsController(issuer: issuer, keys: dependencies.keys, metrics: dependencies.metrics).routes)
+    router.addRoutes(InvitationsController(issuer: issuer, ledger: dependencies.ledger, keys: dependencies.keys, metrics: dependencies.metrics).routes)
     router.addRoutes(OperationsController(store: dependencies.operations, keys: dependencies.keys, configuration: dependencies.configuration).routes)
     let engine = AnalysisEngine(configuration: dependencies.configuration, timeZone: dependencies.timeZone)
     router.addRoutes(AnalyticsController(engine: engine, cells: dependencies.cells, keys: dependencies.keys, audit: dependencies.operations).routes)
