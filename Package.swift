@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "RidaServer",
             dependencies: [
-                "RidaCore", "RidaStats", "RidaAnalytics", "RidaReports",
+                "RidaCore", "RidaStats", "RidaAnalytics", "RidaReports", "RidaQRCode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -86,6 +86,7 @@ public struct ServerDependencies: Sendable {
 
     /// Templates every page needs.
     public static let requiredTemplates = ["survey/form", "survey/message", "survey/style"] + ReportWriter.templates + AdminPages.templateNames
+        + StaffConsole.templateNames
 }
 
 /// Builds the whole HTTP application: router, middleware, controllers.
@@ -115,7 +116,7 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies) -> 
     let router = Router(context: AppRequestContext.self)
     // First, so it also sees the requests that later middleware answers or refuses.
     router.add(middleware: RequestMetricsMiddleware(metrics: dependencies.metrics))
-    router.add(middleware: SecurityHeadersMiddleware(styleSources: dependencies.templates.styleSources(of: ["survey/style", "reports/style", "admin/style"])))
+    router.add(middleware: SecurityHeadersMiddleware(styleSources: dependencies.templates.styleSources(of: ["survey/style", "reports/style", "admin/style", "admin/console-style"])))
     let routeMethods = RouteMethods()
     router.add(middleware: MethodNotAllowedMiddleware(routes: routeMethods))
     router.addRoutes(HealthController(status: dependencies.status, minimumFreeBytes: settings.minimumFreeBytes).routes)
@@ -137,11 +138,15 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies) -> 
         cells: dependencies.cells, directory: dependencies.reportsDirectory, timeZone: dependencies.timeZone, audit: dependencies.operations)
     reportFiles.schedule = ReportSchedule(graceDays: settings.reportGraceDays)
     router.addRoutes(ReportsController(files: reportFiles, keys: dependencies.keys).routes)
+    let admin = AdminController(
+        configuration: dependencies.configuration, keys: dependencies.keys, sessions: dependencies.sessions, operations: dependencies.operations,
+        reports: reportFiles, templates: dependencies.templates, baseURL: settings.baseURL, timeZone: dependencies.timeZone,
+        throttle: signInThrottle, addressing: addressing, metrics: dependencies.metrics)
+    router.addRoutes(admin.routes)
     router.addRoutes(
-        AdminController(
-            configuration: dependencies.configuration, keys: dependencies.keys, sessions: dependencies.sessions, operations: dependencies.operations,
-            reports: reportFiles, templates: dependencies.templates, baseURL: settings.baseURL, timeZone: dependencies.timeZone,
-            throttle: signInThrottle, addressing: addressing, metrics: dependencies.metrics
+        StaffConsole(
+            admin: admin, issuer: issuer, ledger: dependencies.ledger, survey: dependencies.survey, keys: dependencies.keys, cells: dependencies.cells,
+            metrics: dependencies.metrics
         ).routes)
     routeMethods.register(router.routes)
     return router
