@@ -233,4 +233,18 @@ func shownLink(_ html: String) -> String? {
         }
         #expect(try await fixture.invitationCount() == 0)
     }
+
+    @Test func aKeysDepartmentsAreStoredWithItAndMustBeConfigured() async throws {
+        let fixture = try await AdminFixture()
+        var generator = SystemRandomNumberGenerator()
+        let token = APIKeyToken.generate(using: &generator)
+        await #expect(throws: StoreError.unknownReference(kind: "department", id: "nowhere")) {
+            try await fixture.store.createKey(name: "bad", role: .issuer, departments: ["registration", "nowhere"], keyHash: token.hash, at: Date())
+        }
+        #expect(try await fixture.store.listKeys().isEmpty)
+        try await fixture.store.createKey(name: "desk", role: .issuer, departments: ["registration"], keyHash: token.hash, at: Date())
+        let key = try #require(try await fixture.store.authenticate(keyHash: token.hash, at: Date()))
+        #expect(key.departments == ["registration"] && key.mayIssue(for: "registration") && !key.mayIssue(for: "beneficiary-services"))
+        #expect(try await fixture.audit("apikey.created").first?.detail == "issuer for registration")
+    }
 }
