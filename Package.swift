@@ -40,7 +40,8 @@ let package = Package(
         // Domain: pure types and rules, no I/O.
         .target(
             name: "RidaCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            // CSV.swift reads the bulk-issue file's text (no I/O), shared by the CLI and the staff console.
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "CSV", package: "CSV.swift")],
             swiftSettings: swiftSettings
         ),
         // Configuration: reads and validates seeds/ (YAML) into domain types.
@@ -79,7 +80,7 @@ let package = Package(
         .target(
             name: "RidaServer",
             dependencies: [
-                "RidaCore", "RidaStats", "RidaAnalytics", "RidaReports",
+                "RidaCore", "RidaStats", "RidaAnalytics", "RidaReports", "RidaQRCode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),

@@ -66,6 +66,8 @@ python3 Tests/browser/report_in_browser.py "$rida"
 python3 Tests/browser/board_one_page.py "$rida"
 python3 Tests/browser/review_reader.py "$rida"
 python3 Tests/browser/charts_in_browser.py "$rida"
+# The staff console: issue at the desk, slips read back with zbarimg, printed on one page each.
+python3 Tests/browser/staff_console.py "$rida"
 # Disclosure: solves what each analysis and report set publishes as a linear program (HiGHS) and
 # fails if any hidden cell is confined below the threshold or pinned.
 python3 Tests/privacy/disclosure_audit.py "$rida"

@@ -11,6 +11,8 @@ public struct AppRequestContext: RequestContext, RemoteAddressRequestContext {
     public var role: Role?
     /// Its name, as the audit log records who did what.
     public var keyName: String?
+    /// The departments it may issue for; empty: every department.
+    public var departments: [String] = []
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -52,6 +52,8 @@ public struct ServerDependencies: Sendable {
     /// Where the server records its metrics, exported at `GET /metrics`: one registry per
     /// application unless the caller shares one.
     public var metrics = ServerMetrics()
+    /// What each key issued today, for the staff console (by default the survey store, when it keeps it).
+    public var ledger: (any IssuerLedger)?
 
     public init(
         configuration: SeedConfiguration, status: any StoreStatusReader, survey: any SurveyStore, keys: any APIKeyStore, cells: any CellReader,
@@ -70,6 +72,7 @@ public struct ServerDependencies: Sendable {
         self.cells = cells
         self.templates = templates
         self.timeZone = timeZone
+        self.ledger = survey as? any IssuerLedger
     }
 
     /// What writes the reports folder's sets (`rida serve` runs it as a service, tests once):
@@ -83,6 +86,7 @@ public struct ServerDependencies: Sendable {
 
     /// Templates every page needs.
     public static let requiredTemplates = ["survey/form", "survey/message", "survey/style"] + ReportWriter.templates + AdminPages.templateNames
+        + StaffConsole.templateNames
 }
 
 /// Builds the whole HTTP application: router, middleware, controllers.
@@ -112,7 +116,7 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies) -> 
     let router = Router(context: AppRequestContext.self)
     // First, so it also sees the requests that later middleware answers or refuses.
     router.add(middleware: RequestMetricsMiddleware(metrics: dependencies.metrics))
-    router.add(middleware: SecurityHeadersMiddleware(styleSources: dependencies.templates.styleSources(of: ["survey/style", "reports/style", "admin/style"])))
+    router.add(middleware: SecurityHeadersMiddleware(styleSources: dependencies.templates.styleSources(of: ["survey/style", "reports/style", "admin/style", "admin/console-style"])))
     let routeMethods = RouteMethods()
     router.add(middleware: MethodNotAllowedMiddleware(routes: routeMethods))
     router.addRoutes(HealthController(status: dependencies.status, minimumFreeBytes: settings.minimumFreeBytes).routes)
@@ -126,7 +130,7 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies) -> 
             .routes)
     var issuer = InvitationIssuer(configuration: dependencies.configuration, store: dependencies.survey, baseURL: settings.baseURL)
     issuer.timeZone = dependencies.timeZone
-    router.addRoutes(InvitationsController(issuer: issuer, keys: dependencies.keys, metrics: dependencies.metrics).routes)
+    router.addRoutes(InvitationsController(issuer: issuer, ledger: dependencies.ledger, keys: dependencies.keys, metrics: dependencies.metrics).routes)
     router.addRoutes(OperationsController(store: dependencies.operations, keys: dependencies.keys, configuration: dependencies.configuration).routes)
     let engine = AnalysisEngine(configuration: dependencies.configuration, timeZone: dependencies.timeZone)
     router.addRoutes(AnalyticsController(engine: engine, cells: dependencies.cells, keys: dependencies.keys, audit: dependencies.operations).routes)
@@ -134,11 +138,15 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies) -> 
         cells: dependencies.cells, directory: dependencies.reportsDirectory, timeZone: dependencies.timeZone, audit: dependencies.operations)
     reportFiles.schedule = ReportSchedule(graceDays: settings.reportGraceDays)
     router.addRoutes(ReportsController(files: reportFiles, keys: dependencies.keys).routes)
+    let admin = AdminController(
+        configuration: dependencies.configuration, keys: dependencies.keys, sessions: dependencies.sessions, operations: dependencies.operations,
+        reports: reportFiles, templates: dependencies.templates, baseURL: settings.baseURL, timeZone: dependencies.timeZone,
+        throttle: signInThrottle, addressing: addressing, metrics: dependencies.metrics)
+    router.addRoutes(admin.routes)
     router.addRoutes(
-        AdminController(
-            configuration: dependencies.configuration, keys: dependencies.keys, sessions: dependencies.sessions, operations: dependencies.operations,
-            reports: reportFiles, templates: dependencies.templates, baseURL: settings.baseURL, timeZone: dependencies.timeZone,
-            throttle: signInThrottle, addressing: addressing, metrics: dependencies.metrics
+        StaffConsole(
+            admin: admin, issuer: issuer, ledger: dependencies.ledger, survey: dependencies.survey, keys: dependencies.keys, cells: dependencies.cells,
+            metrics: dependencies.metrics
         ).routes)
     routeMethods.register(router.routes)
     return router

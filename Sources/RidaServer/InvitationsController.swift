@@ -8,6 +8,8 @@ import RidaCore
 /// `POST /api/v1/invitations` for the case system (role `issuer`).
 struct InvitationsController {
     let issuer: InvitationIssuer
+    /// Counts what each key issues today, for the staff console; without one, nothing is counted.
+    let ledger: (any IssuerLedger)?
 
     var routes: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -34,7 +36,17 @@ struct InvitationsController {
         }
         let issued: [IssuedInvitation]
         do {
-            issued = try await issuer.issue([issue])
+            // A key limited to some departments is refused the others, once the request is known to be valid.
+            _ = try issuer.validate(issue)
+            guard context.departments.isEmpty || context.departments.contains(issue.department) else {
+                return APIError.response(
+                    .forbidden, code: "department_forbidden", message: "this key may not issue invitations for department \"\(issue.department)\"")
+            }
+            if let ledger, let keyName = context.keyName {
+                issued = try await issuer.issue([issue], by: keyName, ledger: ledger)
+            } else {
+                issued = try await issuer.issue([issue])
+            }
         } catch let error as IssueRequestError {
             return APIError.response(.unprocessableContent, code: "invalid_\(error.field)", message: error.description)
         } catch IssueError.duplicateReferences {
@@ -98,6 +110,7 @@ struct BearerAuthMiddleware: RouterMiddleware {
         var context = context
         context.role = found.role
         context.keyName = found.name
+        context.departments = found.departments
         return try await next(request, context)
     }
 }

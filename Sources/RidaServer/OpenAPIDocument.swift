@@ -86,7 +86,8 @@ paths:
         Each token is returned only here: the server keeps only its hash. Department, channel,
         segment, service and locale must name entries of the configuration (`seeds/`). A
         `reference` (the case system's own identifier of the completed service) is stored hashed
-        and is never issued twice.
+        and is never issued twice. A key created for some departments only (`rida apikey create
+        --department D`) is refused the others with 403 `department_forbidden`.
       requestBody:
         required: true
         content:
@@ -116,7 +117,15 @@ paths:
         "401":
           $ref: "#/components/responses/Unauthorized"
         "403":
-          $ref: "#/components/responses/Forbidden"
+          description: |
+            The key's role may not issue (`forbidden`), or the key is limited to other departments
+            (`department_forbidden`).
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/Error"
+              example:
+                error: {code: department_forbidden, message: "this key may not issue invitations for department \"registration\""}
         "409":
           description: An invitation was already issued for this reference.
           content:

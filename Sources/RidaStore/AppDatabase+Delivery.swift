@@ -5,21 +5,24 @@ import Synchronization
 
 extension AppDatabase: SurveyStore {
     public func issue(_ invitations: [NewInvitation], progress: (@Sendable (Int) -> Void)?) async throws {
-        try await writer.write { db in
-            let index = try DimensionIndex(db)
-            let references = invitations.enumerated().compactMap { item in item.element.referenceHash.map { (item.offset, self.key($0)) } }
-            var duplicates: [Int] = []
-            var seen = Set<Data>()
-            for (position, key) in references {
-                // A reference is never issued twice: neither while its invitation is open nor once it is spent.
-                let known = try SpentInvitations.referenceKnown(db, key)
-                if known || !seen.insert(key).inserted { duplicates.append(position) }
-            }
-            guard duplicates.isEmpty else { throw IssueError.duplicateReferences(duplicates) }
-            try Self.insert(
-                invitations.map(\.invitation), db, index, timeZone: self.settings.timeZone, secret: self.secret, now: nil,
-                referenceHashes: invitations.map(\.referenceHash), progress: progress)
+        try await writer.write { db in try self.insertIssued(invitations, db, progress: progress) }
+    }
+
+    /// Stores new invitations in the caller's transaction, refusing references already issued.
+    func insertIssued(_ invitations: [NewInvitation], _ db: Database, progress: (@Sendable (Int) -> Void)?) throws {
+        let index = try DimensionIndex(db)
+        let references = invitations.enumerated().compactMap { item in item.element.referenceHash.map { (item.offset, self.key($0)) } }
+        var duplicates: [Int] = []
+        var seen = Set<Data>()
+        for (position, key) in references {
+            // A reference is never issued twice: neither while its invitation is open nor once it is spent.
+            let known = try SpentInvitations.referenceKnown(db, key)
+            if known || !seen.insert(key).inserted { duplicates.append(position) }
         }
+        guard duplicates.isEmpty else { throw IssueError.duplicateReferences(duplicates) }
+        try Self.insert(
+            invitations.map(\.invitation), db, index, timeZone: self.settings.timeZone, secret: self.secret, now: nil,
+            referenceHashes: invitations.map(\.referenceHash), progress: progress)
     }
 
     public func revoke(tokenHash: Data, at date: Date) async throws -> RevocationOutcome {
@@ -229,18 +232,25 @@ extension AppDatabase: SurveyStore {
 }
 
 extension AppDatabase: APIKeyStore {
-    public func createKey(name: String, role: Role, keyHash: Data, at date: Date) async throws {
+    public func createKey(name: String, role: Role, departments: [String], keyHash: Data, at date: Date) async throws {
+        let scope = departments.isEmpty ? nil : String(decoding: try JSONEncoder().encode(departments), as: UTF8.self)
         try await writer.write { db in
+            for code in departments {
+                guard try Bool.fetchOne(db, sql: "SELECT 1 FROM department WHERE code = ?", arguments: [code]) == true else {
+                    throw StoreError.unknownReference(kind: "department", id: code)
+                }
+            }
             try db.execute(
-                sql: "INSERT INTO api_key (name, role, key_hash, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [name, role.rawValue, keyHash, Timestamp.seconds(date)])
-            try Self.appendAudit(db, AuditEntry(at: date, actor: Actor.commandLine.name, action: "apikey.created", subject: name, detail: role.rawValue))
+                sql: "INSERT INTO api_key (name, role, key_hash, created_at, departments) VALUES (?, ?, ?, ?, ?)",
+                arguments: [name, role.rawValue, keyHash, Timestamp.seconds(date), scope])
+            let detail = role.rawValue + (departments.isEmpty ? "" : " for " + departments.joined(separator: ", "))
+            try Self.appendAudit(db, AuditEntry(at: date, actor: Actor.commandLine.name, action: "apikey.created", subject: name, detail: detail))
         }
     }
 
     public func listKeys() async throws -> [APIKey] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT name, role, created_at, last_used_at, revoked_at FROM api_key ORDER BY name").map(Self.apiKey)
+            try Row.fetchAll(db, sql: "SELECT name, role, created_at, last_used_at, revoked_at, departments FROM api_key ORDER BY name").map(Self.apiKey)
         }
     }
 
@@ -263,7 +273,7 @@ extension AppDatabase: APIKeyStore {
         let now = Timestamp.seconds(date)
         let known = try await read { db in
             try Row.fetchOne(
-                db, sql: "SELECT name, role, created_at, last_used_at, revoked_at FROM api_key WHERE key_hash = ? AND revoked_at IS NULL",
+                db, sql: "SELECT name, role, created_at, last_used_at, revoked_at, departments FROM api_key WHERE key_hash = ? AND revoked_at IS NULL",
                 arguments: [keyHash]
             ).map(Self.apiKey)
         }
@@ -275,7 +285,7 @@ extension AppDatabase: APIKeyStore {
                     db,
                     sql: """
                         UPDATE api_key SET last_used_at = ? WHERE key_hash = ? AND revoked_at IS NULL
-                        RETURNING name, role, created_at, last_used_at, revoked_at
+                        RETURNING name, role, created_at, last_used_at, revoked_at, departments
                         """, arguments: [now, keyHash])
             else { return nil }
             return Self.apiKey(row)
@@ -286,6 +296,14 @@ extension AppDatabase: APIKeyStore {
         func date(_ column: String) -> Date? { (row[column] as Int64?).map { Date(timeIntervalSince1970: TimeInterval($0)) } }
         return APIKey(
             name: row["name"], role: Role(rawValue: row["role"]) ?? .issuer, createdAt: date("created_at") ?? .distantPast,
-            lastUsedAt: date("last_used_at"), revokedAt: date("revoked_at"))
+            lastUsedAt: date("last_used_at"), revokedAt: date("revoked_at"),
+            departments: scope(row["departments"]))
+    }
+
+    /// A stored scope; one that cannot be read allows no department (never every one).
+    static func scope(_ text: String?) -> [String] {
+        guard let text else { return [] }
+        guard let codes = try? JSONDecoder().decode([String].self, from: Data(text.utf8)), !codes.isEmpty else { return [""] }
+        return codes
     }
 }

@@ -36,6 +36,7 @@ enum Migrations {
                 t.column("responses", .integer).notNull()
             }
         }
+        migrator.registerMigration("v11.issuer-scopes", migrate: createIssuerScopes)
         return migrator
     }
 
@@ -201,6 +202,23 @@ enum Migrations {
             t.column("phone", .text)
             t.column("email", .text)
             t.check(sql: "phone IS NOT NULL OR email IS NOT NULL")
+        }
+    }
+
+    /// The departments an issuing key may issue for (JSON array of codes; NULL: every one), and
+    /// each key's counts of the day by department and channel for the staff console — only the
+    /// current day is kept.
+    private static func createIssuerScopes(_ db: Database) throws {
+        try db.alter(table: "api_key") { t in
+            t.add(column: "departments", .text)
+        }
+        try db.create(table: "issuer_day_count", options: [.strict, .withoutRowID]) { t in
+            t.column("key_name", .text).notNull()
+            t.column("day", .text).notNull()
+            t.column("department", .text).notNull()
+            t.column("channel", .text).notNull()
+            t.column("issued", .integer).notNull().check { $0 >= 0 }
+            t.primaryKey(["key_name", "day", "department", "channel"])
         }
     }
 }

@@ -62,13 +62,27 @@ struct APIKeyCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "A name for the key (who or what uses it).") var name: String
         @Option(help: "Role: issuer, analyst, board or admin.") var role: Role
+        @Option(
+            name: .customLong("department"),
+            help: ArgumentHelp(
+                "Limit the key to issuing for this department (repeatable; default: every department). Issuer and admin keys only.",
+                valueName: "id"))
+        var departments: [String] = []
+
+        func validate() throws {
+            if !departments.isEmpty, ![.issuer, .admin].contains(role) {
+                throw ValidationError("--department limits what a key may issue: only for --role issuer or admin")
+            }
+        }
 
         func run() async throws {
             let store = try await database.open()
             var generator = SystemRandomNumberGenerator()
             let key = APIKeyToken.generate(using: &generator)
             do {
-                try await store.createKey(name: name, role: role, keyHash: key.hash, at: Date())
+                try await store.createKey(name: name, role: role, departments: departments, keyHash: key.hash, at: Date())
+            } catch StoreError.unknownReference(_, let code) {
+                throw CLIError("cannot create the key: there is no department \"\(code)\" (see seeds/departments.yaml)")
             } catch {
                 throw CLIError("cannot create the key: a key named \"\(name)\" may already exist")
             }
@@ -86,7 +100,8 @@ struct APIKeyCommand: AsyncParsableCommand {
             for key in try await database.open().listKeys() {
                 let used = key.lastUsedAt.map { formatter.string(from: $0) } ?? "never"
                 let state = key.revokedAt.map { "revoked \(formatter.string(from: $0))" } ?? "active"
-                say("\(key.name)\t\(key.role.rawValue)\tcreated \(formatter.string(from: key.createdAt))\tlast used \(used)\t\(state)")
+                let scope = key.departments.isEmpty ? "" : "\tdepartments \(key.departments.joined(separator: ","))"
+                say("\(key.name)\t\(key.role.rawValue)\(scope)\tcreated \(formatter.string(from: key.createdAt))\tlast used \(used)\t\(state)")
             }
         }
     }

@@ -12,13 +12,21 @@ public struct APIKey: Hashable, Sendable {
     public var createdAt: Date
     public var lastUsedAt: Date?
     public var revokedAt: Date?
+    /// The departments an issuing key may issue for; empty: every department.
+    public var departments: [String]
 
-    public init(name: String, role: Role, createdAt: Date, lastUsedAt: Date? = nil, revokedAt: Date? = nil) {
+    public init(name: String, role: Role, createdAt: Date, lastUsedAt: Date? = nil, revokedAt: Date? = nil, departments: [String] = []) {
         self.name = name
         self.role = role
         self.createdAt = createdAt
         self.lastUsedAt = lastUsedAt
         self.revokedAt = revokedAt
+        self.departments = departments
+    }
+
+    /// Whether this key may issue invitations for `department`.
+    public func mayIssue(for department: String) -> Bool {
+        departments.isEmpty || departments.contains(department)
     }
 }
 
@@ -124,10 +132,18 @@ extension SurveyStore {
 
 /// API keys, stored hashed.
 public protocol APIKeyStore: Sendable {
-    func createKey(name: String, role: Role, keyHash: Data, at: Date) async throws
+    /// `departments` limits what the key may issue for (empty: every department); each must be known.
+    func createKey(name: String, role: Role, departments: [String], keyHash: Data, at: Date) async throws
     func listKeys() async throws -> [APIKey]
     /// False when no active key has this name.
     func revokeKey(name: String, at: Date) async throws -> Bool
     /// The active key with this hash, its last use recorded (to the minute).
     func authenticate(keyHash: Data, at: Date) async throws -> APIKey?
+}
+
+extension APIKeyStore {
+    /// A key for every department.
+    public func createKey(name: String, role: Role, keyHash: Data, at date: Date) async throws {
+        try await createKey(name: name, role: role, departments: [], keyHash: keyHash, at: date)
+    }
 }

@@ -35,6 +35,12 @@ public struct IssuedInvitation: Hashable, Sendable {
     public var token: InvitationToken
     public var url: URL
     public var expiresAt: Date
+
+    public init(token: InvitationToken, url: URL, expiresAt: Date) {
+        self.token = token
+        self.url = url
+        self.expiresAt = expiresAt
+    }
 }
 
 extension IssuedInvitation {
@@ -128,6 +134,23 @@ public struct InvitationIssuer: Sendable {
     public func issue(
         _ requests: [IssueRequest], at date: Date = Date(), progress: (@Sendable (Int) -> Void)? = nil
     ) async throws -> [IssuedInvitation] {
+        let (records, issued) = try prepare(requests, at: date)
+        try await store.issue(records, progress: progress)
+        return issued
+    }
+
+    /// Issues every request under an API key, all or nothing, adding them to the key's counts
+    /// of the organisation's day.
+    public func issue(_ requests: [IssueRequest], by keyName: String, ledger: any IssuerLedger, at date: Date = Date()) async throws
+        -> [IssuedInvitation]
+    {
+        let (records, issued) = try prepare(requests, at: date)
+        try await ledger.issue(records, by: keyName, on: CalendarDay(date, in: timeZone))
+        return issued
+    }
+
+    /// The records to store and the links to hand back, for validated requests.
+    public func prepare(_ requests: [IssueRequest], at date: Date) throws -> (records: [NewInvitation], issued: [IssuedInvitation]) {
         var generator = SystemRandomNumberGenerator()
         var issued: [IssuedInvitation] = []
         var records: [NewInvitation] = []
@@ -147,8 +170,7 @@ public struct InvitationIssuer: Sendable {
                 issued.append(IssuedInvitation(token: token, url: link(for: token), expiresAt: expiresAt))
             }
         }
-        try await store.issue(records, progress: progress)
-        return issued
+        return (records, issued)
     }
 
     /// SHA-256 of a case system's reference: what the store keys with its secret (and keeps).

@@ -27,7 +27,8 @@ struct AdminController {
 
     static let maximumBody = 64 * 1024
     static let maximumFields = 32
-    static let signInRoles: Set<Role> = [.analyst, .board, .admin]
+    /// Issuer keys sign in to the staff console (`StaffConsole`), the other roles to the dashboard.
+    static let signInRoles: Set<Role> = [.issuer, .analyst, .board, .admin]
     static let editorRoles: Set<Role> = [.analyst, .admin]
 
     init(
@@ -112,7 +113,7 @@ struct AdminController {
             return unavailable(context, error, language)
         }
         context.logger.info("admin session started", metadata: ["key": "\(key.name)", "role": "\(key.role.rawValue)"])
-        var response = Self.redirect("/admin?lang=\(language)")
+        var response = Self.redirect(key.role == .issuer ? StaffConsole.home(language) : "/admin?lang=\(language)")
         response.headers[values: .setCookie].append(guardian.sessionCookie(id))
         response.headers[values: .setCookie].append(guardian.clearedLoginCookie())
         return response
@@ -167,6 +168,7 @@ struct AdminController {
         let language = Self.language(request)
         let session: AdminSession
         do { session = try await pageSession(request, context, language) } catch { return error.response }
+        if session.role == .issuer { return Self.redirect(StaffConsole.home(language)) }
         return await renderDashboard(session, language, context, status: .ok)
     }
 
@@ -286,6 +288,8 @@ struct AdminController {
         let language = Self.language(request)
         let session: AdminSession
         do { session = try await pageSession(request, context, language) } catch { return error.response }
+        // Issuer keys issue invitations; reports are for the other roles.
+        guard session.role != .issuer else { return pages.message(.roleRefused, language: language, status: .forbidden) }
         let outcome = await reports.file(
             period: context.parameters.get("period") ?? "", name: context.parameters.get("file") ?? "",
             calendar: request.uri.queryParameters.get("calendar") ?? "gregorian", role: session.role, actor: session.keyName, logger: context.logger)
