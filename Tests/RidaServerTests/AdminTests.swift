@@ -22,7 +22,9 @@ struct AdminFixture {
 
     init(baseURL: URL = URL(string: "https://survey.example.org")!) async throws {
         store = try await temporaryStore()
-        let deps = try await dependencies(store)
+        var deps = try await dependencies(store)
+        // The staff console's slips and links are tested in the draft languages too.
+        deps.configuration.offerDrafts()
         var settings = ServerSettings(port: 0, baseURL: baseURL)
         settings.reportGraceDays = 0  // the last closed month's report is frozen at once
         app = buildApplication(settings: settings, dependencies: deps)

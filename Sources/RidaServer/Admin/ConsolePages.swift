@@ -148,7 +148,8 @@ struct ConsolePages {
                     },
                 ]
             },
-            "locales": (questionnaire?.languages ?? [configuration.defaultLanguage]).map { code -> [String: Any] in
+            // Only languages beneficiaries are offered: a link in another would open in the default.
+            "locales": (questionnaire.map { configuration.offeredLanguages(of: $0) } ?? [configuration.defaultLanguage]).map { code -> [String: Any] in
                 let known = configuration.language(code)
                 return [
                     "code": code, "name": known?.name ?? code,
