@@ -13,6 +13,8 @@ public struct SeedConfiguration: Hashable, Sendable {
     public var messages: [String: LocalizedText]
     /// The file each questionnaire version was read from (`questionnaires/default-v1.yaml`), for messages.
     public var questionnaireFiles: [QuestionnaireVersionID: String] = [:]
+    /// The roles an improvement action can be owned by, in the order forms list them.
+    public var owners: [OwnerRole] = []
 
     public init(
         languages: [Language], defaultLanguage: String, channels: [Channel], segments: [Segment], departments: [Department],
