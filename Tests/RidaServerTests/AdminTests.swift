@@ -151,7 +151,7 @@ func actionFields(_ csrf: String, description: String = "Explain the documents a
 {
     [
         ("csrf", csrf), ("department", department), ("channel", "office"), ("item", "clarity"), ("description", description),
-        ("ownerRole", "Head of registration"), ("startDay", "2026-03-01"), ("status", "active"),
+        ("ownerRole", "registration-head"), ("startDay", "2026-03-01"), ("status", "active"),
     ]
 }
 

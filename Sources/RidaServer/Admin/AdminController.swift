@@ -215,6 +215,7 @@ struct AdminController {
         case .updated: return Self.redirect("/admin?lang=\(language)#cases")
         case .notFound: return await renderDashboard(session, language, context, status: .notFound, notice: text("caseNotFound"))
         case .refused: return await renderDashboard(session, language, context, status: .conflict, notice: text("caseRefused"))
+        case .invalid: return await renderDashboard(session, language, context, status: .unprocessableContent, notice: text("caseStatusInvalid"))
         }
     }
 
