@@ -52,6 +52,7 @@ python3 Tests/browser/report_in_browser.py "$rida"
 python3 Tests/browser/board_one_page.py "$rida"
 python3 Tests/browser/review_reader.py "$rida"
 python3 Tests/browser/charts_in_browser.py "$rida"
+python3 Tests/browser/follow_up_queue.py "$rida"
 # Disclosure: solves what each analysis and report set publishes as a linear program (HiGHS) and
 # fails if any hidden cell is confined below the threshold or pinned.
 python3 Tests/privacy/disclosure_audit.py "$rida"
