@@ -20,6 +20,7 @@ import tempfile
 import time
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import RIDA, browser, check, failures, rida, serious_violations  # noqa: E402
@@ -124,7 +125,7 @@ def main():
                     break
             check(target is not None, "a case without history to resolve")
             case_id = target.get_attribute("id")
-            target.find_element(By.CSS_SELECTOR, "input[name=outcome][value=resolved]").find_element(By.XPATH, "..").click()
+            Select(target.find_element(By.CSS_SELECTOR, "select[name=outcome]")).select_by_value("resolved")
             target.find_element(By.CSS_SELECTOR, "textarea[name=note]").send_keys(NOTE)
             target.find_element(By.CSS_SELECTOR, "form.record button[type=submit]").click()
             time.sleep(0.3)
