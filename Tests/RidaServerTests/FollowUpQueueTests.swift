@@ -151,6 +151,10 @@ import Testing
             #expect(String(buffer: edited.body).contains("Two windows at peak hours") && String(buffer: edited.body).contains(#""status":"active""#))
             let empty = try await client.execute(uri: "/api/v1/actions/\(actions[0].id)", method: .patch, headers: headers, body: ByteBuffer(string: "{}"))
             #expect(empty.status == .unprocessableContent)
+            // A field given as null is not a string: refused, as the document says.
+            let null = ByteBuffer(string: #"{"status":"completed","ownerRole":null}"#)
+            #expect(try await client.execute(uri: "/api/v1/actions/\(actions[0].id)", method: .patch, headers: headers, body: null).status == .unprocessableContent)
+            #expect(try await fixture.store.actions().first?.status == .active)
         }
     }
 }

@@ -64,6 +64,13 @@ struct OperationsController {
         return try? JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
     }
 
+    /// A field that may be left out but, when given, is a string: an explicit null is refused
+    /// (the body is then unreadable), as the document says.
+    static func optionalString<Key: CodingKey>(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> String? {
+        guard container.contains(key) else { return nil }
+        return try container.decode(String.self, forKey: key)
+    }
+
     // MARK: Follow-up cases
 
     @Sendable func listCases(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -90,6 +97,15 @@ struct OperationsController {
             var status: String
             var outcome: String?
             var note: String?
+
+            enum CodingKeys: String, CodingKey { case status, outcome, note }
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                status = try container.decode(String.self, forKey: .status)
+                outcome = try OperationsController.optionalString(container, .outcome)
+                note = try OperationsController.optionalString(container, .note)
+            }
         }
         struct Body: Encodable { var `case`: FollowUpCase }
         guard let change = await Self.body(Change.self, request), let status = CaseStatus(rawValue: change.status) else {
@@ -184,6 +200,15 @@ struct OperationsController {
             var status: String?
             var description: String?
             var ownerRole: String?
+
+            enum CodingKeys: String, CodingKey { case status, description, ownerRole }
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                status = try OperationsController.optionalString(container, .status)
+                description = try OperationsController.optionalString(container, .description)
+                ownerRole = try OperationsController.optionalString(container, .ownerRole)
+            }
         }
         struct Body: Encodable { var action: ImprovementAction }
         guard let input = await Self.body(Change.self, request) else {
