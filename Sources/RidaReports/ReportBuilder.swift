@@ -107,7 +107,8 @@ public struct ReportBuilder {
                 effectText = "\u{2066}\(String(format: "%+.2f", difference)) (\(String(format: "%+.2f", lower)) – \(String(format: "%+.2f", upper)))\u{2069}"
             }
             return [
-                "unit": unit, "item": item?.text.text(in: language) ?? action.item, "description": action.description, "owner": action.ownerRole,
+                "unit": unit, "item": item?.text.text(in: language) ?? action.item, "description": action.description,
+                "owner": input.configuration.owners.first { $0.id == action.ownerRole }?.names.text(in: language) ?? action.ownerRole,
                 "start": action.startDay, "status": text("action-\(action.status.rawValue)"),
                 "before": effect.outcome == .notStarted ? "—" : side(effect.before), "after": effect.outcome == .notStarted ? "—" : side(effect.after),
                 "effect": effectText,

@@ -82,6 +82,7 @@ public struct SeedLoader: Sendable {
             departments: departments, questionnaires: questionnaires, messages: messages)
         configuration.questionnaireFiles = questionnaireFiles
         configuration.organisation = organisation
+        configuration.owners = readOwners(languages: codes, issues)
         return configuration
     }
 
@@ -178,8 +179,9 @@ public struct SeedLoader: Sendable {
         return (languages, defaultLanguage)
     }
 
-    /// A text in every language: reports each missing translation and any undeclared language.
-    private func localized(_ at: Located, languages: [String], _ issues: IssueCollector) -> LocalizedText? {
+    /// A text in every language (or in those of `required`, when given): reports each missing
+    /// translation and any undeclared language.
+    private func localized(_ at: Located, languages: [String], required: [String]? = nil, _ issues: IssueCollector) -> LocalizedText? {
         guard let entries = issues.mapping(at) else { return nil }
         var translations: [String: String] = [:]
         for (code, value) in entries {
@@ -189,7 +191,7 @@ public struct SeedLoader: Sendable {
             }
             if let text = issues.string(value) { translations[code] = text }
         }
-        for code in languages where entries[code] == nil {
+        for code in required ?? languages where entries[code] == nil {
             issues.report(at, "missing the \(code) translation")
         }
         return LocalizedText(translations)
@@ -203,7 +205,7 @@ public struct SeedLoader: Sendable {
 
     /// A list of `{id, names}` entries (plus `extraKeys`), reporting duplicate ids.
     private func namedEntries(
-        _ list: [Located], kind: String, languages: [String], extraKeys: Set<String> = [], _ issues: IssueCollector
+        _ list: [Located], kind: String, languages: [String], required: [String]? = nil, extraKeys: Set<String> = [], _ issues: IssueCollector
     ) -> [Named] {
         var result: [Named] = []
         for entry in list {
@@ -215,7 +217,7 @@ public struct SeedLoader: Sendable {
                 issues.report(fields["id"]!, "duplicate \(kind) id \"\(known)\"")
                 id = nil
             }
-            let names = fields["names"].flatMap { localized($0, languages: languages, issues) }
+            let names = fields["names"].flatMap { localized($0, languages: languages, required: required, issues) }
             if let id, let names { result.append(Named(id: id, names: names, fields: fields)) }
         }
         return result
@@ -227,6 +229,18 @@ public struct SeedLoader: Sendable {
         else { return [] }
         if list.isEmpty { issues.report(top[key]!, "at least one entry is needed") }
         return namedEntries(list, kind: String(key.dropLast()), languages: languages, issues)
+    }
+
+    /// The owner roles of improvement actions, named in the admin area's languages (Arabic and
+    /// English) at least.
+    private func readOwners(languages: [String], _ issues: IssueCollector) -> [OwnerRole] {
+        guard let root = document("owners.yaml", issues), let top = issues.mapping(root, allowed: ["owners"], required: ["owners"]),
+            let list = top["owners"].flatMap(issues.sequence)
+        else { return [] }
+        if list.isEmpty { issues.report(top["owners"]!, "at least one owner role is needed") }
+        return namedEntries(list, kind: "owner role", languages: languages, required: ["ar", "en"], issues).map {
+            OwnerRole(id: $0.id, names: $0.names)
+        }
     }
 
     private func readDepartments(languages: [String], _ issues: IssueCollector) -> [Department] {

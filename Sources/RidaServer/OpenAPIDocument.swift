@@ -374,7 +374,11 @@ paths:
     patch:
       tags: [operations]
       operationId: updateFollowUp
-      summary: Move a case forward (role `admin`) — open → contacted → resolved; audited under the key's name.
+      summary: Move a case forward (role `admin`) — open → contacted → resolved — with the call's outcome and a note; audited under the key's name.
+      description: >-
+        Each change is added to the case's `history` (who, when, the move, the outcome, the note). The same status as the
+        case's, with an `outcome` or a `note`, records a call without moving the case (not on a resolved case). The note
+        stays with the case and is deleted with it; the audit log records the move and the outcome, never the note.
       parameters:
         - name: id
           in: path
@@ -389,7 +393,7 @@ paths:
           application/json:
             schema:
               $ref: "#/components/schemas/StatusChange"
-            example: {status: contacted}
+            example: {status: contacted, outcome: reached, note: Spoke with the beneficiary; the visit is rebooked.}
       responses:
         "200":
           description: The case as it now stands.
@@ -409,7 +413,7 @@ paths:
         "404":
           $ref: "#/components/responses/NotFound"
         "409":
-          description: "The case cannot move there from where it stands (`invalid_transition`)."
+          description: "The case cannot move there from where it stands, or is resolved and takes no note (`invalid_transition`)."
           content:
             application/json:
               schema:
@@ -447,13 +451,26 @@ paths:
       tags: [operations]
       operationId: addAction
       summary: Register an improvement action (role `analyst`); owned by a role, never a person.
+      description: >-
+        `ownerRole` is the id of one of the configured owner roles (`seeds/owners.yaml`). A request repeated with the same
+        `Idempotency-Key` registers nothing more and gets the action the first one registered.
+      parameters:
+        - name: Idempotency-Key
+          in: header
+          required: false
+          description: A random key of the client's, 16 to 128 letters, digits, `-` or `_`.
+          schema:
+            type: string
+            minLength: 16
+            maxLength: 128
+            pattern: "^[A-Za-z0-9_-]{16,128}$"
       requestBody:
         required: true
         content:
           application/json:
             schema:
               $ref: "#/components/schemas/ActionInput"
-            example: {department: registration, channel: phone, item: time, description: A second window at peak hours, ownerRole: Registration lead, startDay: "2026-03-01"}
+            example: {department: registration, channel: phone, item: time, description: A second window at peak hours, ownerRole: registration-head, startDay: "2026-03-01"}
       responses:
         "201":
           description: The registered action.
@@ -478,7 +495,7 @@ paths:
     patch:
       tags: [operations]
       operationId: updateAction
-      summary: Change an action's status (role `analyst`).
+      summary: Change an action's status, description or owner role (role `analyst`); each field given replaces the stored one.
       parameters:
         - name: id
           in: path
@@ -493,12 +510,14 @@ paths:
           application/json:
             schema:
               type: object
-              required: [status]
+              minProperties: 1
               properties:
                 status:
                   type: string
                   enum: [planned, active, completed, abandoned]
-            example: {status: completed}
+                description: {type: string, minLength: 1, maxLength: 2000}
+                ownerRole: {type: string, description: The id of a configured owner role.}
+            example: {status: completed, description: Two windows at peak hours, ownerRole: registration-head}
       responses:
         "200":
           description: The action as it now stands.
@@ -981,10 +1000,18 @@ components:
         status:
           type: string
           enum: [open, contacted, resolved]
+        outcome:
+          type: string
+          enum: [reached, not-reachable, resolved]
+          description: What came of the call; `resolved` goes with the status `resolved`, `reached` with `contacted` or `resolved`.
+        note:
+          type: string
+          maxLength: 2000
+          description: What was said or agreed; kept in the case's history and deleted with the case.
     FollowUpCase:
       type: object
       additionalProperties: false
-      required: [id, status, reasons, day, department, channel, locale, scores, openedAt, dueAt, updatedAt]
+      required: [id, status, reasons, day, department, channel, locale, scores, openedAt, dueAt, updatedAt, history]
       properties:
         id: {type: string}
         status: {type: string, enum: [open, contacted, resolved]}
@@ -1001,11 +1028,28 @@ components:
           type: object
           description: The response's answers by item id (a value, or `na`).
           additionalProperties: {type: string}
+        comment: {type: string, description: "The beneficiary's comment, masked as stored, copied into the case they asked for."}
         phone: {type: string}
         email: {type: string}
         openedAt: {type: string, format: date-time}
         dueAt: {type: string, format: date-time}
         updatedAt: {type: string, format: date-time}
+        history:
+          type: array
+          description: Every move, oldest first.
+          items:
+            $ref: "#/components/schemas/CaseHistoryEntry"
+    CaseHistoryEntry:
+      type: object
+      additionalProperties: false
+      required: [at, actor, previous, status]
+      properties:
+        at: {type: string, format: date-time}
+        actor: {type: string, description: The name of the API key or admin session that made the move.}
+        previous: {type: string, enum: [open, contacted, resolved]}
+        status: {type: string, enum: [open, contacted, resolved]}
+        outcome: {type: string, enum: [reached, not-reachable, resolved]}
+        note: {type: string}
     ActionInput:
       type: object
       required: [department, item, description, ownerRole, startDay]
@@ -1014,7 +1058,7 @@ components:
         channel: {type: [string, "null"], description: A channel code; absent for every channel of the department.}
         item: {type: string, description: A rated item id of the questionnaire.}
         description: {type: string, maxLength: 2000}
-        ownerRole: {type: string, maxLength: 120, description: The role that owns it — never a person's name.}
+        ownerRole: {type: string, maxLength: 120, description: "The id of a configured owner role (seeds/owners.yaml) — never a person's name."}
         startDay: {type: string, format: date}
         status: {type: [string, "null"], enum: [planned, active, completed, abandoned, null]}
     ImprovementAction:

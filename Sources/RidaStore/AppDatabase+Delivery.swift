@@ -203,8 +203,11 @@ extension AppDatabase: SurveyStore {
             }
         }
         let textStatement = try db.cachedStatement(sql: "INSERT INTO response_text (response_id, item, body) VALUES (?, ?, ?)")
+        var masked: [String] = []
         for text in submission.texts {
-            try textStatement.execute(arguments: [id, text.item, Redaction.storedComment(text.text)])
+            let body = Redaction.storedComment(text.text)
+            masked.append(body)
+            try textStatement.execute(arguments: [id, text.item, body])
         }
         if let contact = submission.contact {
             var scores: [String: String] = [:]
@@ -215,14 +218,17 @@ extension AppDatabase: SurveyStore {
             // beneficiary may send again): follow-up requests keep no order of arrival.
             let followUpID = SpentInvitations.randomRowID(using: &generator)
             let head: [DatabaseValue] = [followUpID.databaseValue, day.databaseValue]
+            // The comment, masked as stored, goes with the contact request: the beneficiary asked to
+            // be contacted about their answers, and the caller needs to read what they wrote.
+            let comment = masked.filter { !$0.isEmpty }.joined(separator: "\n\n")
             let tail: [DatabaseValue] = [
                 locale.databaseValue, Self.json(scores).databaseValue, contact.phone.databaseValue, contact.email.databaseValue,
-                erasureKey.databaseValue,
+                erasureKey.databaseValue, (comment.isEmpty ? nil : comment).databaseValue,
             ]
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO follow_up (id, day, department_id, channel_id, segment_id, service_id, locale, scores, phone, email, erasure_key)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO follow_up (id, day, department_id, channel_id, segment_id, service_id, locale, scores, phone, email, erasure_key, comment)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: StatementArguments(head + dimensions + tail))
             return (followUpID, scores)

@@ -63,13 +63,38 @@ extension AppDatabase: OperationsStore {
     private static let caseSelect = """
         SELECT follow_up.case_id, follow_up.status, follow_up.reasons, follow_up.day, department.code AS department,
             channel.code AS channel, segment.code AS segment, service.code AS service, follow_up.locale, follow_up.scores,
-            follow_up.phone, follow_up.email, follow_up.opened_at, follow_up.due_at, follow_up.updated_at
+            follow_up.phone, follow_up.email, follow_up.opened_at, follow_up.due_at, follow_up.updated_at, follow_up.comment, follow_up.id AS row_id
         FROM follow_up
         JOIN department ON department.id = follow_up.department_id
         JOIN channel ON channel.id = follow_up.channel_id
         LEFT JOIN segment ON segment.id = follow_up.segment_id
         LEFT JOIN service ON service.id = follow_up.service_id
         """
+
+    /// The cases of these rows, each with its history (one query for all of them).
+    private static func followUpCases(_ db: Database, _ rows: [Row]) throws -> [FollowUpCase] {
+        guard !rows.isEmpty else { return [] }
+        var history: [Int64: [CaseHistoryEntry]] = [:]
+        let ids: [Int64] = rows.map { $0["row_id"] }
+        let entries = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT follow_up_id, at, actor, previous, status, outcome, note FROM follow_up_entry
+                WHERE follow_up_id IN (SELECT value FROM json_each(?)) ORDER BY at, id
+                """, arguments: ["[" + ids.map(String.init).joined(separator: ",") + "]"])
+        for entry in entries {
+            history[entry["follow_up_id"], default: []].append(
+                CaseHistoryEntry(
+                    at: Date(timeIntervalSince1970: TimeInterval(entry["at"] as Int64)), actor: entry["actor"],
+                    previous: CaseStatus(rawValue: entry["previous"]) ?? .open, status: CaseStatus(rawValue: entry["status"]) ?? .open,
+                    outcome: (entry["outcome"] as String?).flatMap(CaseOutcome.init(rawValue:)), note: entry["note"]))
+        }
+        return rows.map { row in
+            var followUp = followUpCase(row)
+            followUp.history = history[row["row_id"]] ?? []
+            return followUp
+        }
+    }
 
     private static func followUpCase(_ row: Row) -> FollowUpCase {
         func date(_ column: String) -> Date { Date(timeIntervalSince1970: TimeInterval(row[column] as Int64)) }
@@ -78,7 +103,7 @@ extension AppDatabase: OperationsStore {
             id: row["case_id"], status: CaseStatus(rawValue: row["status"]) ?? .open,
             reasons: (row["reasons"] as String? ?? "").split(separator: ",").compactMap { CaseReason(rawValue: String($0)) }, day: row["day"],
             department: row["department"], channel: row["channel"], segment: row["segment"], service: row["service"], locale: row["locale"],
-            scores: scores, phone: row["phone"], email: row["email"], openedAt: date("opened_at"), dueAt: date("due_at"),
+            scores: scores, comment: row["comment"], phone: row["phone"], email: row["email"], openedAt: date("opened_at"), dueAt: date("due_at"),
             updatedAt: date("updated_at"))
     }
 
@@ -86,29 +111,51 @@ extension AppDatabase: OperationsStore {
         try await read { db in
             let filter = status == nil ? "follow_up.case_id IS NOT NULL" : "follow_up.status = ?"
             let arguments: StatementArguments = status.map { [$0.rawValue, limit] } ?? [limit]
-            return try Row.fetchAll(
+            let rows = try Row.fetchAll(
                 db,
                 sql: """
                     \(Self.caseSelect) WHERE \(filter)
                     ORDER BY CASE follow_up.status WHEN 'open' THEN 0 WHEN 'contacted' THEN 1 ELSE 2 END, follow_up.due_at, follow_up.case_id
                     LIMIT ?
-                    """, arguments: arguments
-            ).map(Self.followUpCase)
+                    """, arguments: arguments)
+            return try Self.followUpCases(db, rows)
         }
     }
 
-    public func updateCase(id: String, to status: CaseStatus, by actor: Actor, at date: Date) async throws -> CaseUpdateOutcome {
-        try await writer.write { db in
-            guard let current = try String.fetchOne(db, sql: "SELECT status FROM follow_up WHERE case_id = ?", arguments: [id]),
-                let currentStatus = CaseStatus(rawValue: current)
+    public func resolvedCases(limit: Int) async throws -> [FollowUpCase] {
+        try await read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: "\(Self.caseSelect) WHERE follow_up.status = 'resolved' ORDER BY follow_up.updated_at DESC, follow_up.case_id LIMIT ?",
+                arguments: [limit])
+            return try Self.followUpCases(db, rows)
+        }
+    }
+
+    public func updateCase(id: String, _ change: CaseChange, by actor: Actor, at date: Date) async throws -> CaseUpdateOutcome {
+        let problems = change.problems
+        guard problems.isEmpty else { return .invalid(problems) }
+        return try await writer.write { db in
+            guard let found = try Row.fetchOne(db, sql: "SELECT id, status FROM follow_up WHERE case_id = ?", arguments: [id]),
+                let currentStatus = CaseStatus(rawValue: found["status"])
             else { return .notFound }
-            guard currentStatus.canMove(to: status) else { return .refused(current: currentStatus) }
+            guard change.applies(to: currentStatus) else { return .refused(current: currentStatus) }
+            let current = currentStatus.rawValue, status = change.status.rawValue
+            try db.execute(sql: "UPDATE follow_up SET status = ?, updated_at = ? WHERE case_id = ?", arguments: [status, Timestamp.seconds(date), id])
             try db.execute(
-                sql: "UPDATE follow_up SET status = ?, updated_at = ? WHERE case_id = ?", arguments: [status.rawValue, Timestamp.seconds(date), id])
-            try Self.appendAudit(db, AuditEntry(at: date, actor: actor.name, action: "case.\(status.rawValue)", subject: id, detail: "from \(current)"))
-            try Self.enqueueEvent(db, kind: "case.updated", payload: ["case": ["id": id, "status": status.rawValue, "previous": current]], at: date)
-            guard let row = try Row.fetchOne(db, sql: "\(Self.caseSelect) WHERE follow_up.case_id = ?", arguments: [id]) else { return .notFound }
-            return .updated(Self.followUpCase(row))
+                sql: "INSERT INTO follow_up_entry (follow_up_id, at, actor, previous, status, outcome, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [found["id"] as Int64, Timestamp.seconds(date), actor.name, current, status, change.outcome?.rawValue, change.note])
+            // The audit log and the event say what moved and the outcome; the note, which is about a
+            // person, stays with the case and goes with it.
+            let action = status == current ? "case.noted" : "case.\(status)"
+            let detail = "from \(current)" + (change.outcome.map { ", \($0.rawValue)" } ?? "") + (change.note == nil ? "" : ", note")
+            try Self.appendAudit(db, AuditEntry(at: date, actor: actor.name, action: action, subject: id, detail: detail))
+            var event: [String: any Sendable] = ["id": id, "status": status, "previous": current]
+            if let outcome = change.outcome { event["outcome"] = outcome.rawValue }
+            try Self.enqueueEvent(db, kind: "case.updated", payload: ["case": event], at: date)
+            let rows = try Row.fetchAll(db, sql: "\(Self.caseSelect) WHERE follow_up.case_id = ?", arguments: [id])
+            guard let updated = try Self.followUpCases(db, rows).first else { return .notFound }
+            return .updated(updated)
         }
     }
 
@@ -135,8 +182,16 @@ extension AppDatabase: OperationsStore {
         }
     }
 
-    public func addAction(_ new: NewImprovementAction, by actor: Actor, at date: Date) async throws -> ImprovementAction {
+    public func addAction(_ new: NewImprovementAction, idempotencyKey: String?, by actor: Actor, at date: Date) async throws -> (
+        action: ImprovementAction, created: Bool
+    ) {
         try await writer.write { db in
+            // A repeat of a form already sent (a double click, a reload, a retry): the first result.
+            if let idempotencyKey,
+                let row = try Row.fetchOne(db, sql: "\(Self.actionSelect) WHERE improvement_action.idempotency_key = ?", arguments: [idempotencyKey])
+            {
+                return (Self.action(row), false)
+            }
             let index = try DimensionIndex(db)
             guard let department = index.departments[new.department] else {
                 throw StoreError.unknownReference(kind: "department", id: new.department)
@@ -149,24 +204,38 @@ extension AppDatabase: OperationsStore {
             let now = Timestamp.seconds(date)
             try db.execute(
                 sql: """
-                    INSERT INTO improvement_action (id, department_id, channel_id, item, description, owner_role, start_day, status, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO improvement_action (id, department_id, channel_id, item, description, owner_role, start_day, status, created_at, updated_at,
+                        idempotency_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     id, department, channel, new.item, new.description.trimmingCharacters(in: .whitespacesAndNewlines),
                     new.ownerRole.trimmingCharacters(in: .whitespacesAndNewlines), new.startDay.description, new.status.rawValue, now, now,
+                    idempotencyKey,
                 ])
             try Self.appendAudit(db, AuditEntry(at: date, actor: actor.name, action: "action.created", subject: id, detail: "\(new.department) \(new.item)"))
-            return try Self.action(Row.fetchOne(db, sql: "\(Self.actionSelect) WHERE improvement_action.id = ?", arguments: [id])!)
+            return (try Self.action(Row.fetchOne(db, sql: "\(Self.actionSelect) WHERE improvement_action.id = ?", arguments: [id])!), true)
         }
     }
 
-    public func updateAction(id: String, status: ActionStatus, by actor: Actor, at date: Date) async throws -> ImprovementAction? {
+    public func updateAction(id: String, _ change: ActionChange, by actor: Actor, at date: Date) async throws -> ImprovementAction? {
         try await writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "\(Self.actionSelect) WHERE improvement_action.id = ?", arguments: [id]) else { return nil }
+            let before = Self.action(row)
+            var changed: [String] = []
+            if let status = change.status, status != before.status { changed.append("status") }
+            if let description = change.description, description != before.description { changed.append("description") }
+            if let owner = change.ownerRole, owner != before.ownerRole { changed.append("ownerRole") }
+            guard !changed.isEmpty else { return before }
             try db.execute(
-                sql: "UPDATE improvement_action SET status = ?, updated_at = ? WHERE id = ?", arguments: [status.rawValue, Timestamp.seconds(date), id])
-            guard db.changesCount == 1 else { return nil }
-            try Self.appendAudit(db, AuditEntry(at: date, actor: actor.name, action: "action.\(status.rawValue)", subject: id))
+                sql: "UPDATE improvement_action SET status = ?, description = ?, owner_role = ?, updated_at = ? WHERE id = ?",
+                arguments: [
+                    (change.status ?? before.status).rawValue, change.description ?? before.description, change.ownerRole ?? before.ownerRole,
+                    Timestamp.seconds(date), id,
+                ])
+            // A status change keeps its audit name; an edit of the text says which fields changed.
+            let action = changed.contains("status") ? "action.\((change.status ?? before.status).rawValue)" : "action.edited"
+            try Self.appendAudit(db, AuditEntry(at: date, actor: actor.name, action: action, subject: id, detail: changed == ["status"] ? nil : changed.joined(separator: ", ")))
             return try Row.fetchOne(db, sql: "\(Self.actionSelect) WHERE improvement_action.id = ?", arguments: [id]).map(Self.action)
         }
     }
@@ -261,6 +330,9 @@ extension AppDatabase: OperationsStore {
                 try db.execute(
                     sql: "DELETE FROM response_text WHERE response_id IN (SELECT id FROM response WHERE day < ?)", arguments: [cutoff])
                 let texts = db.changesCount
+                // A case's history (its notes) goes with it; said here, not left to the foreign key alone.
+                try db.execute(
+                    sql: "DELETE FROM follow_up_entry WHERE follow_up_id IN (SELECT id FROM follow_up WHERE day < ?)", arguments: [cutoff])
                 try db.execute(sql: "DELETE FROM follow_up WHERE day < ?", arguments: [cutoff])
                 let contacts = db.changesCount
                 try db.execute(sql: "DELETE FROM webhook_event WHERE created_at < ? AND delivered_at IS NOT NULL", arguments: [cutoffSeconds])
@@ -320,6 +392,8 @@ extension AppDatabase: OperationsStore {
                 } else {
                     return .commit
                 }
+                try db.execute(
+                    sql: "DELETE FROM follow_up_entry WHERE follow_up_id IN (SELECT id FROM follow_up WHERE erasure_key = ?)", arguments: [erasureKey])
                 try db.execute(sql: "DELETE FROM follow_up WHERE erasure_key = ?", arguments: [erasureKey])
                 summary.contactsRemoved = db.changesCount
                 try Self.appendAudit(

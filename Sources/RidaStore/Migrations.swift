@@ -36,6 +36,9 @@ enum Migrations {
                 t.column("responses", .integer).notNull()
             }
         }
+        // A case's moves (who, when, the outcome and note), the beneficiary's comment copied into
+        // the case they asked for, and the idempotency key of the form that registered an action.
+        migrator.registerMigration("v10.follow-up-history", migrate: OperationsTables.addFollowUpHistory)
         migrator.registerMigration("v11.issuer-scopes", migrate: createIssuerScopes)
         return migrator
     }

@@ -48,4 +48,27 @@ enum OperationsTables {
                 ) STRICT, WITHOUT ROWID;
                 """)
     }
+
+    /// The history of a case lives with the case: deleted with it by the purge and by an erasure
+    /// (the note is about a person; the append-only audit log keeps the move, never the note).
+    static func addFollowUpHistory(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE follow_up ADD COLUMN comment TEXT;
+
+                CREATE TABLE follow_up_entry (
+                    id INTEGER PRIMARY KEY,
+                    follow_up_id INTEGER NOT NULL REFERENCES follow_up(id) ON DELETE CASCADE,
+                    at INTEGER NOT NULL, actor TEXT NOT NULL,
+                    previous TEXT NOT NULL CHECK (previous IN ('open', 'contacted', 'resolved')),
+                    status TEXT NOT NULL CHECK (status IN ('open', 'contacted', 'resolved')),
+                    outcome TEXT CHECK (outcome IN ('reached', 'not-reachable', 'resolved')),
+                    note TEXT CHECK (note IS NULL OR length(note) <= 2000)
+                ) STRICT;
+                CREATE INDEX follow_up_entry_on_follow_up ON follow_up_entry(follow_up_id);
+
+                ALTER TABLE improvement_action ADD COLUMN idempotency_key TEXT CHECK (idempotency_key IS NULL OR length(idempotency_key) BETWEEN 16 AND 128);
+                CREATE UNIQUE INDEX improvement_action_on_idempotency_key ON improvement_action(idempotency_key) WHERE idempotency_key IS NOT NULL;
+                """)
+    }
 }

@@ -118,12 +118,14 @@ func writeDemo(_ generator: DemoGenerator, into store: AppDatabase, caseLog: Cas
     let actions = [
         NewImprovementAction(
             department: "registration", channel: nil, item: "time", description: "مواعيد مسبقة ونافذة إضافية في أوقات الذروة",
-            ownerRole: "مدير إدارة التسجيل", startDay: CalendarDay(daysSinceEpoch: first + (last - first) / 2)),
+            ownerRole: "registration-head", startDay: CalendarDay(daysSinceEpoch: first + (last - first) / 2)),
         NewImprovementAction(
             department: "beneficiary-services", channel: "phone", item: "clarity", description: "نص موحد للرد على الاستفسارات الهاتفية",
-            ownerRole: "مشرف مركز الاتصال", startDay: CalendarDay(daysSinceEpoch: last - 3)),
+            ownerRole: "call-centre-supervisor", startDay: CalendarDay(daysSinceEpoch: last - 3)),
     ]
     for action in actions { _ = try await store.addAction(action, by: Actor("demo"), at: Date()) }
+    // A handful of follow-up cases, relative to now (one overdue), so the queue has work in it.
+    try await store.addFollowUpRequests(DemoCases.requests(now: Date()))
 }
 
 func printSummary(_ store: AppDatabase, generator: DemoGenerator, seconds: Double) async throws {

@@ -153,7 +153,7 @@ func actionFields(_ csrf: String, description: String = "Explain the documents a
 {
     [
         ("csrf", csrf), ("department", department), ("channel", "office"), ("item", "clarity"), ("description", description),
-        ("ownerRole", "Head of registration"), ("startDay", "2026-03-01"), ("status", "active"),
+        ("ownerRole", "registration-head"), ("startDay", "2026-03-01"), ("status", "active"),
     ]
 }
 
@@ -474,7 +474,7 @@ func actionFields(_ csrf: String, description: String = "Explain the documents a
             var (page, csrf) = try await browser.dashboard()
             #expect(page.contains("Overdue"))
             #expect(page.contains(#"action="/admin/cases/\#(caseID)?lang=en""#))
-            #expect(page.contains(#"value="contacted""#))
+            #expect(page.contains(#"<option value="reached">Reached</option>"#))
 
             let contacted = try await browser.post("/admin/cases/\(caseID)?lang=en", [("csrf", csrf), ("status", "contacted")])
             #expect(contacted.status == .seeOther)
@@ -493,7 +493,10 @@ func actionFields(_ csrf: String, description: String = "Explain the documents a
             #expect(String(buffer: twice.body).contains("already moved on"))
             #expect(try await fixture.store.cases(status: .resolved, limit: 10).map(\.id) == [caseID])
             (page, _) = try await browser.dashboard()
-            #expect(!page.contains(caseID), "a resolved case leaves the queue")
+            // A resolved case leaves the queue for the resolved list below it.
+            let resolvedList = try #require(page.range(of: #"id="h-resolved""#))
+            #expect(page.range(of: "case-\(caseID)").map { $0.lowerBound > resolvedList.lowerBound } == true, "a resolved case leaves the queue")
+            #expect(!page.contains(#"action="/admin/cases/\#(caseID)"#), "and takes no more calls")
             let log = try await fixture.store.auditLog(limit: 100).filter { $0.subject == caseID }.map { "\($0.actor) \($0.action)" }
             #expect(log == ["administrator case.resolved", "administrator case.contacted"])
         }
@@ -543,7 +546,7 @@ func actionFields(_ csrf: String, description: String = "Explain the documents a
             }
             #expect(html.contains(#"id="e-department""#) && html.contains(#"aria-invalid="true""#))
             // What was entered is kept.
-            #expect(html.contains(#"value="Head of registration""#) && html.contains(#"value="1 March""#))
+            #expect(html.contains(#"<option value="registration-head" selected>"#) && html.contains(#"value="1 March""#))
             #expect(try await fixture.store.actions().isEmpty)
         }
     }

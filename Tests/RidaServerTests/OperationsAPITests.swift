@@ -85,7 +85,7 @@ import Testing
         let board = try await key(fixture, role: .board)
         try await fixture.app.test(.router) { client in
             let action = ByteBuffer(
-                string: #"{"department":"registration","channel":"phone","item":"time","description":"A second line at peak hours","ownerRole":"Registration lead","startDay":"2026-03-01"}"#)
+                string: #"{"department":"registration","channel":"phone","item":"time","description":"A second line at peak hours","ownerRole":"registration-head","startDay":"2026-03-01"}"#)
             var id = ""
             try await client.execute(uri: "/api/v1/actions", method: .post, headers: [.authorization: "Bearer \(analyst)"], body: action) { response in
                 #expect(response.status == .created)

@@ -55,6 +55,7 @@ import Testing
             AppDatabase.migrationNames == [
                 "v1.dimensions", "v1.questionnaires", "v1.invitations", "v1.responses", "v2.survey-delivery", "v3.analytics-cells", "v4.operations",
                 "v5.answers-in-response", "v6.masked-comments", "v7.unlinkable-invitations", "v8.readiness-probe", "v9.imported-files",
+                "v10.follow-up-history",
                 "v11.issuer-scopes",
             ])
     }

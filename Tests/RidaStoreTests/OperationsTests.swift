@@ -134,7 +134,7 @@ import Testing
     @Test func improvementActionsAreRegisteredAndAudited() async throws {
         let (store, configuration, _) = try await store()
         let new = NewImprovementAction(
-            department: "registration", channel: "phone", item: "time", description: "A second line at peak hours", ownerRole: "Registration lead",
+            department: "registration", channel: "phone", item: "time", description: "A second line at peak hours", ownerRole: "registration-head",
             startDay: CalendarDay(now, in: riyadh))
         #expect(new.problems(in: configuration).isEmpty)
         var wrong = new

@@ -49,3 +49,24 @@ def page_count(pdf_path):
             return int(match.group(1))
     with open(pdf_path, "rb") as handle:
         return len(re.findall(rb"/Type\s*/Page(?![s\w])", handle.read()))
+
+
+def serious_violations(driver, page):
+    """axe-core's serious and critical violations (WCAG 2.1 A/AA and best practice) on the page shown."""
+    from axe_selenium_python import Axe
+
+    axe = Axe(driver)
+    axe.inject()
+    driver.set_script_timeout(120)
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "best-practice"]}}
+    results = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, arguments[0]).then(done, error => done({error: String(error)}));", options)
+    if "error" in results:
+        raise RuntimeError(f"axe could not run on the {page}: {results['error']}")
+    bad = [v for v in results["violations"] if v.get("impact") in ("serious", "critical")]
+    for violation in bad:
+        nodes = [node["target"] for node in violation["nodes"]][:3]
+        print(f"  axe {page}: {violation['impact']} {violation['id']}: {violation['help']} at {nodes}")
+    print(f"  axe {page}: {len(results['violations'])} violation(s), {len(bad)} serious or critical")
+    return bad

@@ -49,3 +49,15 @@ public struct Department: Hashable, Sendable, Codable, Identifiable {
         self.services = services
     }
 }
+
+/// A role that can own an improvement action (`seeds/owners.yaml`): a function in the
+/// organisation, never a person, as the policy ranks no staff member.
+public struct OwnerRole: Hashable, Sendable, Codable, Identifiable {
+    public var id: String
+    public var names: LocalizedText
+
+    public init(id: String, names: LocalizedText) {
+        self.id = id
+        self.names = names
+    }
+}

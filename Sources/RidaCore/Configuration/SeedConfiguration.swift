@@ -15,6 +15,8 @@ public struct SeedConfiguration: Hashable, Sendable {
     public var questionnaireFiles: [QuestionnaireVersionID: String] = [:]
     /// The organisation named on every beneficiary page; nil when `organisation.yaml` is absent.
     public var organisation: Organisation?
+    /// The roles an improvement action can be owned by, in the order forms list them.
+    public var owners: [OwnerRole] = []
 
     public init(
         languages: [Language], defaultLanguage: String, channels: [Channel], segments: [Segment], departments: [Department],

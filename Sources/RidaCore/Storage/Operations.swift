@@ -13,6 +13,77 @@ public enum CaseStatus: String, Hashable, Sendable, Codable, CaseIterable {
     }
 }
 
+/// What the person who called back found: the beneficiary was reached, could not be reached, or
+/// the matter is settled.
+public enum CaseOutcome: String, Hashable, Sendable, Codable, CaseIterable {
+    case reached
+    case notReachable = "not-reachable"
+    case resolved
+}
+
+/// One move of a case, as its history shows it: who (the key's or session's name), when, from
+/// where to where, with the outcome and the note given. Deleted with the case.
+public struct CaseHistoryEntry: Hashable, Sendable, Codable {
+    public var at: Date
+    public var actor: String
+    public var previous: CaseStatus
+    public var status: CaseStatus
+    public var outcome: CaseOutcome?
+    public var note: String?
+
+    public init(at: Date, actor: String, previous: CaseStatus, status: CaseStatus, outcome: CaseOutcome?, note: String?) {
+        self.at = at
+        self.actor = actor
+        self.previous = previous
+        self.status = status
+        self.outcome = outcome
+        self.note = note
+    }
+}
+
+/// A move asked for: the status the case goes to (its current one to record a call without
+/// moving it), with an optional outcome and note.
+public struct CaseChange: Hashable, Sendable {
+    public static let maximumNoteLength = 2000
+
+    public var status: CaseStatus
+    public var outcome: CaseOutcome?
+    public var note: String?
+
+    public init(status: CaseStatus, outcome: CaseOutcome? = nil, note: String? = nil) {
+        self.status = status
+        self.outcome = outcome
+        let trimmed = note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.note = trimmed?.isEmpty == false ? trimmed : nil
+    }
+
+    /// The status an outcome leads to from where a case stands: reached → contacted (a contacted
+    /// case stays so), not reachable → where it stands, resolved → resolved.
+    public static func status(for outcome: CaseOutcome, from current: CaseStatus) -> CaseStatus {
+        switch outcome {
+        case .reached: current == .open ? .contacted : current
+        case .notReachable: current
+        case .resolved: .resolved
+        }
+    }
+
+    /// What is wrong with the change itself, by field: empty when valid.
+    public var problems: [String: String] {
+        var problems: [String: String] = [:]
+        if let note, note.count > Self.maximumNoteLength { problems["note"] = "at most \(Self.maximumNoteLength) characters" }
+        if outcome == .resolved, status != .resolved { problems["outcome"] = "resolved goes with the status resolved" }
+        if outcome == .reached, status == .open { problems["outcome"] = "reached goes with the status contacted or resolved" }
+        return problems
+    }
+
+    /// Whether it changes anything from `current`: a move forward, or a call recorded (an outcome
+    /// or a note) on a case not yet resolved.
+    public func applies(to current: CaseStatus) -> Bool {
+        if current.canMove(to: status) { return true }
+        return status == current && current != .resolved && (outcome != nil || note != nil)
+    }
+}
+
 /// Why a response opened a case: a low overall score or a detractor on the recommendation scale.
 public enum CaseReason: String, Hashable, Sendable, Codable {
     case lowSatisfaction = "low-satisfaction"
@@ -61,16 +132,20 @@ public struct FollowUpCase: Hashable, Sendable, Codable {
     public var service: String?
     public var locale: String
     public var scores: [String: String]
+    /// The beneficiary's own comment (masked as stored), copied in when they asked to be contacted.
+    public var comment: String?
     public var phone: String?
     public var email: String?
     public var openedAt: Date
     public var dueAt: Date
     public var updatedAt: Date
+    /// Every move, oldest first.
+    public var history: [CaseHistoryEntry]
 
     public init(
         id: String, status: CaseStatus, reasons: [CaseReason], day: String, department: String, channel: String, segment: String?,
-        service: String?, locale: String, scores: [String: String], phone: String?, email: String?, openedAt: Date, dueAt: Date,
-        updatedAt: Date
+        service: String?, locale: String, scores: [String: String], comment: String? = nil, phone: String?, email: String?, openedAt: Date,
+        dueAt: Date, updatedAt: Date, history: [CaseHistoryEntry] = []
     ) {
         self.id = id
         self.status = status
@@ -82,11 +157,13 @@ public struct FollowUpCase: Hashable, Sendable, Codable {
         self.service = service
         self.locale = locale
         self.scores = scores
+        self.comment = comment
         self.phone = phone
         self.email = email
         self.openedAt = openedAt
         self.dueAt = dueAt
         self.updatedAt = updatedAt
+        self.history = history
     }
 
     public func isOverdue(at date: Date) -> Bool { status == .open && dueAt < date }
@@ -97,6 +174,8 @@ public enum CaseUpdateOutcome: Hashable, Sendable {
     case notFound
     /// The move is not allowed from where the case stands (e.g. resolved → open).
     case refused(current: CaseStatus)
+    /// The change is not valid in itself (by field), whatever the case.
+    case invalid([String: String])
 }
 
 /// Who did something that the audit log records: the API key's name, or the command line.
@@ -164,6 +243,29 @@ public struct ImprovementAction: Hashable, Sendable, Codable {
     }
 }
 
+/// A change to an improvement action: each field given replaces the stored one.
+public struct ActionChange: Hashable, Sendable {
+    public var status: ActionStatus?
+    public var description: String?
+    public var ownerRole: String?
+
+    public init(status: ActionStatus? = nil, description: String? = nil, ownerRole: String? = nil) {
+        self.status = status
+        self.description = description?.trimmingCharacters(in: .whitespacesAndNewlines)
+        self.ownerRole = ownerRole?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    public var isEmpty: Bool { status == nil && description == nil && ownerRole == nil }
+
+    /// What is wrong with it, by field, checked against the configuration: empty when valid.
+    public func problems(in configuration: SeedConfiguration) -> [String: String] {
+        var problems: [String: String] = [:]
+        if let description { problems["description"] = NewImprovementAction.descriptionProblem(description) }
+        if let ownerRole { problems["ownerRole"] = NewImprovementAction.ownerProblem(ownerRole, in: configuration) }
+        return problems
+    }
+}
+
 /// A new improvement action, as a user enters it.
 public struct NewImprovementAction: Hashable, Sendable {
     public var department: String
@@ -191,11 +293,25 @@ public struct NewImprovementAction: Hashable, Sendable {
         if let channel, !configuration.channels.contains(where: { $0.id == channel }) { problems["channel"] = "unknown channel" }
         let items = Set(configuration.questionnaires.flatMap { $0.items.filter { $0.kind == .rating }.map(\.id) })
         if !items.contains(item) { problems["item"] = "unknown rated item" }
-        let trimmed = description.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.isEmpty { problems["description"] = "required" } else if trimmed.count > 2000 { problems["description"] = "at most 2000 characters" }
-        let role = ownerRole.trimmingCharacters(in: .whitespacesAndNewlines)
-        if role.isEmpty { problems["ownerRole"] = "required" } else if role.count > 120 { problems["ownerRole"] = "at most 120 characters" }
+        problems["description"] = Self.descriptionProblem(description)
+        problems["ownerRole"] = Self.ownerProblem(ownerRole, in: configuration)
         return problems
+    }
+
+    static func descriptionProblem(_ description: String) -> String? {
+        let trimmed = description.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return "required" }
+        return trimmed.count > 2000 ? "at most 2000 characters" : nil
+    }
+
+    /// An owner is one of the configured roles (`seeds/owners.yaml`), by its id.
+    static func ownerProblem(_ ownerRole: String, in configuration: SeedConfiguration) -> String? {
+        let role = ownerRole.trimmingCharacters(in: .whitespacesAndNewlines)
+        if role.isEmpty { return "required" }
+        guard configuration.owners.contains(where: { $0.id == role }) else {
+            return "one of the configured owner roles: " + configuration.owners.map(\.id).joined(separator: ", ")
+        }
+        return nil
     }
 }
 
@@ -266,14 +382,34 @@ public struct InvitationStatistics: Hashable, Sendable, Codable {
     }
 }
 
+extension OperationsStore {
+    public func updateCase(id: String, to status: CaseStatus, by actor: Actor, at date: Date) async throws -> CaseUpdateOutcome {
+        try await updateCase(id: id, CaseChange(status: status), by: actor, at: date)
+    }
+
+    public func addAction(_ action: NewImprovementAction, by actor: Actor, at date: Date) async throws -> ImprovementAction {
+        try await addAction(action, idempotencyKey: nil, by: actor, at: date).action
+    }
+
+    public func updateAction(id: String, status: ActionStatus, by actor: Actor, at date: Date) async throws -> ImprovementAction? {
+        try await updateAction(id: id, ActionChange(status: status), by: actor, at: date)
+    }
+}
+
 /// Follow-up cases, improvement actions, the audit log, the webhook outbox, retention and erasure.
 public protocol OperationsStore: Sendable {
     func cases(status: CaseStatus?, limit: Int) async throws -> [FollowUpCase]
-    func updateCase(id: String, to status: CaseStatus, by actor: Actor, at date: Date) async throws -> CaseUpdateOutcome
+    /// Resolved cases, most recently changed first, with their history.
+    func resolvedCases(limit: Int) async throws -> [FollowUpCase]
+    func updateCase(id: String, _ change: CaseChange, by actor: Actor, at date: Date) async throws -> CaseUpdateOutcome
 
     func actions() async throws -> [ImprovementAction]
-    func addAction(_ action: NewImprovementAction, by actor: Actor, at date: Date) async throws -> ImprovementAction
-    func updateAction(id: String, status: ActionStatus, by actor: Actor, at date: Date) async throws -> ImprovementAction?
+    /// Registers an action once per idempotency key: a repeat with the same key returns the
+    /// action the first one registered (`created` false) and changes nothing.
+    func addAction(_ action: NewImprovementAction, idempotencyKey: String?, by actor: Actor, at date: Date) async throws -> (
+        action: ImprovementAction, created: Bool
+    )
+    func updateAction(id: String, _ change: ActionChange, by actor: Actor, at date: Date) async throws -> ImprovementAction?
 
     func audit(_ entry: AuditEntry) async throws
     func auditLog(limit: Int) async throws -> [AuditEntry]

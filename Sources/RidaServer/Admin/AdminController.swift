@@ -9,8 +9,10 @@ import RidaReports
 /// The admin area: server-rendered pages in Arabic and English that work without JavaScript.
 /// - `GET /admin/login`, `POST /admin/login`: sign in with an API key (roles analyst, board, admin);
 /// - `GET /admin`: the dashboard, by role;
-/// - `POST /admin/cases/{id}` (admin), `POST /admin/actions`, `POST /admin/actions/{id}` (analyst,
-///   admin), `POST /admin/logout`: every change a form carrying the session's CSRF token;
+/// - `POST /admin/cases/{id}` (admin): a call's outcome and note, moving the case;
+/// - `GET /admin/actions/{id}`: the form that edits an improvement action;
+/// - `POST /admin/actions` (once per form), `POST /admin/actions/{id}` (analyst, admin),
+///   `POST /admin/logout`: every change a form carrying the session's CSRF token;
 /// - `GET /admin/reports/{YYYY-MM}/{file}`: report files, under the same rules as the API.
 struct AdminController {
     let configuration: SeedConfiguration
@@ -56,6 +58,7 @@ struct AdminController {
         routes.post("admin/logout", use: logout)
         routes.post("admin/cases/:id", use: updateCase)
         routes.post("admin/actions", use: addAction)
+        routes.get("admin/actions/:id", use: actionPage)
         routes.post("admin/actions/:id", use: updateAction)
         routes.get("admin/reports/:period/:file", use: reportFile)
         return routes
@@ -181,13 +184,14 @@ struct AdminController {
         do {
             let statistics = try await operations.invitationStatistics(at: Date())
             let actions = try await operations.actions()
-            var cases: [FollowUpCase] = []
+            var cases: [FollowUpCase] = [], resolved: [FollowUpCase] = []
             if session.role == .admin {
                 cases = try await operations.cases(status: .open, limit: 500) + operations.cases(status: .contacted, limit: 500)
+                resolved = try await operations.resolvedCases(limit: AdminPages.resolvedShown)
             }
             return pages.dashboard(
-                session: session, language: language, statistics: statistics, actions: actions, cases: cases, notice: notice, form: form,
-                today: CalendarDay(Date(), in: timeZone), now: Date(), status: status)
+                session: session, language: language, statistics: statistics, actions: actions, cases: cases, resolved: resolved, notice: notice,
+                form: form, today: CalendarDay(Date(), in: timeZone), now: Date(), status: status)
         } catch {
             return unavailable(context, error, language)
         }
@@ -204,17 +208,32 @@ struct AdminController {
         }
         let (session, fields, language) = (allowed.session, allowed.fields, allowed.language)
         let text = AdminText(language: language)
-        guard let status = fields["status"]?.last.flatMap(CaseStatus.init(rawValue:)), status != .open else {
+        // The queue's form sends the call's outcome (and the status the case showed); a bare
+        // status is a move without one.
+        var outcome: CaseOutcome?
+        if let sent = fields["outcome"]?.last, !sent.isEmpty {
+            guard let parsed = CaseOutcome(rawValue: sent) else {
+                return await renderDashboard(session, language, context, status: .unprocessableContent, notice: text("caseOutcomeInvalid"))
+            }
+            outcome = parsed
+        }
+        let shown = fields["from"]?.last.flatMap(CaseStatus.init(rawValue:)) ?? .open
+        let status = fields["status"]?.last.flatMap(CaseStatus.init(rawValue:)) ?? outcome.map { CaseChange.status(for: $0, from: shown) }
+        guard let status, status != .open || outcome != nil else {
             return await renderDashboard(session, language, context, status: .unprocessableContent, notice: text("caseStatusInvalid"))
         }
-        let outcome: CaseUpdateOutcome
+        let note = fields["note"]?.last
+        let result: CaseUpdateOutcome
         do {
-            outcome = try await operations.updateCase(id: context.parameters.get("id") ?? "", to: status, by: Actor(session.keyName), at: Date())
+            result = try await operations.updateCase(
+                id: context.parameters.get("id") ?? "", CaseChange(status: status, outcome: outcome, note: note), by: Actor(session.keyName),
+                at: Date())
         } catch {
             return unavailable(context, error, language)
         }
-        switch outcome {
-        case .updated: return Self.redirect("/admin?lang=\(language)#cases")
+        switch result {
+        case .updated(let updated): return Self.redirect("/admin?lang=\(language)#case-\(updated.id)")
+        case .invalid: return await renderDashboard(session, language, context, status: .unprocessableContent, notice: text("caseNoteTooLong"))
         case .notFound: return await renderDashboard(session, language, context, status: .notFound, notice: text("caseNotFound"))
         case .refused: return await renderDashboard(session, language, context, status: .conflict, notice: text("caseRefused"))
         }
@@ -247,7 +266,9 @@ struct AdminController {
             return await renderDashboard(session, language, context, status: .unprocessableContent, notice: text("invalid"), form: invalid)
         }
         do {
-            _ = try await operations.addAction(new, by: Actor(session.keyName), at: Date())
+            // A form sent twice (a double click, a reload) carries the same token: one action.
+            let key = fields["idempotency"]?.last.flatMap { AdminSecret(parsing: $0) }?.value
+            _ = try await operations.addAction(new, idempotencyKey: key, by: Actor(session.keyName), at: Date())
         } catch StoreError.unknownReference(let kind, _) {
             // Known to the configuration but not to the store (it was removed from it): the same answer.
             var invalid = form
@@ -268,18 +289,49 @@ struct AdminController {
         }
         let (session, fields, language) = (allowed.session, allowed.fields, allowed.language)
         let text = AdminText(language: language)
-        guard let status = fields["status"]?.last.flatMap(ActionStatus.init(rawValue:)) else {
-            return await renderDashboard(session, language, context, status: .unprocessableContent, notice: text("error.status"))
+        let id = context.parameters.get("id") ?? ""
+        // The dashboard's buttons send a status; the edit form sends status, description and owner.
+        let editing = fields["description"] != nil || fields["ownerRole"] != nil
+        let status = fields["status"]?.last.flatMap(ActionStatus.init(rawValue:))
+        let change = ActionChange(status: status, description: fields["description"]?.last, ownerRole: fields["ownerRole"]?.last)
+        var problems = Set(change.problems(in: configuration).keys)
+        if status == nil, fields["status"] != nil || !editing { problems.insert("status") }
+        guard problems.isEmpty else {
+            guard editing else { return await renderDashboard(session, language, context, status: .unprocessableContent, notice: text("error.status")) }
+            var form = AdminPages.ActionForm(fields)
+            form.problems = problems
+            return await renderActionPage(session, language, context, id: id, form: form, notice: text("invalid"), status: .unprocessableContent)
         }
         let updated: ImprovementAction?
         do {
-            updated = try await operations.updateAction(
-                id: context.parameters.get("id") ?? "", status: status, by: Actor(session.keyName), at: Date())
+            updated = try await operations.updateAction(id: id, change, by: Actor(session.keyName), at: Date())
         } catch {
             return unavailable(context, error, language)
         }
         guard updated != nil else { return await renderDashboard(session, language, context, status: .notFound, notice: text("actionNotFound")) }
-        return Self.redirect("/admin?lang=\(language)#actions")
+        return Self.redirect("/admin?lang=\(language)#a-\(id)")
+    }
+
+    @Sendable func actionPage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let language = Self.language(request)
+        let session: AdminSession
+        do { session = try await pageSession(request, context, language) } catch { return error.response }
+        guard Self.editorRoles.contains(session.role) else { return pages.message(.roleRefused, language: language, status: .forbidden) }
+        return await renderActionPage(session, language, context, id: context.parameters.get("id") ?? "", form: nil, notice: nil, status: .ok)
+    }
+
+    private func renderActionPage(
+        _ session: AdminSession, _ language: String, _ context: AppRequestContext, id: String, form: AdminPages.ActionForm?, notice: String?,
+        status: HTTPResponse.Status
+    ) async -> Response {
+        do {
+            guard let action = try await operations.actions().first(where: { $0.id == id }) else {
+                return await renderDashboard(session, language, context, status: .notFound, notice: AdminText(language: language)("actionNotFound"))
+            }
+            return pages.actionPage(session: session, language: language, action: action, form: form, notice: notice, status: status)
+        } catch {
+            return unavailable(context, error, language)
+        }
     }
 
     // MARK: - Reports

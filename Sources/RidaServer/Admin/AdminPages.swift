@@ -14,7 +14,9 @@ struct AdminPages {
     let templates: TemplateLibrary
     let timeZone: TimeZone
 
-    static let templateNames = ["admin/login", "admin/dashboard", "admin/message", "admin/style", "admin/top"]
+    static let templateNames = ["admin/login", "admin/dashboard", "admin/message", "admin/style", "admin/top", "admin/cases", "admin/history", "admin/owner", "admin/action"]
+    /// Resolved cases the queue lists with their history, the latest first.
+    static let resolvedShown = 20
     /// Months of reports the dashboard links to, the last closed one first.
     static let reportMonths = 3
     /// In the order the dashboard lists them.
@@ -52,6 +54,8 @@ struct AdminPages {
         var ownerRole = ""
         var startDay = ""
         var status = ActionStatus.active.rawValue
+        /// The form's own random token: a second POST of the same form registers nothing.
+        var idempotency = AdminSecret.generate().value
         var problems: Set<String> = []
 
         init() {}
@@ -65,6 +69,8 @@ struct AdminPages {
             ownerRole = value("ownerRole")
             startDay = value("startDay")
             status = fields["status"]?.last ?? ActionStatus.active.rawValue
+            // Kept when the form comes back with errors: correcting it and sending it again is one registration.
+            if let token = fields["idempotency"]?.last, AdminSecret(parsing: token) != nil { idempotency = token }
         }
     }
 
@@ -90,7 +96,7 @@ struct AdminPages {
 
     func dashboard(
         session: AdminSession, language: String, statistics: InvitationStatistics, actions: [ImprovementAction], cases: [FollowUpCase],
-        notice: String?, form: ActionForm?, today: CalendarDay, now: Date, status: HTTPResponse.Status
+        resolved: [FollowUpCase] = [], notice: String?, form: ActionForm?, today: CalendarDay, now: Date, status: HTTPResponse.Status
     ) -> Response {
         let text = AdminText(language: language)
         let canEdit = AdminController.editorRoles.contains(session.role)
@@ -113,7 +119,35 @@ struct AdminPages {
         model["showCases"] = session.role == .admin
         model["cases"] = cases.map { caseModel($0, now: now, text) }
         model["hasCases"] = !cases.isEmpty
+        let overdue = cases.filter { $0.isOverdue(at: now) }.count
+        model["caseCounts"] = text("caseCounts", ["count": String(cases.count), "overdue": String(overdue)])
+        model["resolved"] = resolved.map { caseModel($0, now: now, text) }
+        model["hasResolved"] = !resolved.isEmpty
+        model["zone"] = zoneLabel(now)
         return html(templates.render(model, template: "admin/dashboard"), status: status)
+    }
+
+    /// The form that edits one improvement action: its status, description and owner.
+    func actionPage(
+        session: AdminSession, language: String, action: ImprovementAction, form: ActionForm?, notice: String?, status: HTTPResponse.Status
+    ) -> Response {
+        let text = AdminText(language: language)
+        var model = common(text, title: text("editAction"))
+        model["signedIn"] = true
+        model["keyName"] = session.keyName
+        model["roleName"] = text("role.\(session.role.rawValue)")
+        model["csrf"] = session.csrf
+        model["notice"] = Self.text(notice)
+        var entry = form ?? ActionForm()
+        if form == nil {
+            entry.description = action.description
+            entry.ownerRole = action.ownerRole
+            entry.status = action.status.rawValue
+        }
+        var shown = actionModel(action, canEdit: true, text)
+        shown["form"] = formModel(entry, text)
+        model["action"] = shown
+        return html(templates.render(model, template: "admin/action"), status: status)
     }
 
     // MARK: - Parts
@@ -160,7 +194,7 @@ struct AdminPages {
         return [
             "id": action.id, "department": departmentName(action.department, text.language),
             "channel": action.channel.map { channelName($0, text.language) } ?? text("allChannels"),
-            "item": itemName(action.item, text.language), "description": action.description, "ownerRole": action.ownerRole,
+            "item": itemName(action.item, text.language), "description": action.description, "ownerRole": ownerName(action.ownerRole, text.language),
             "startDay": action.startDay, "status": text("action.\(action.status.rawValue)"), "canEdit": canEdit, "others": others,
         ]
     }
@@ -177,9 +211,16 @@ struct AdminPages {
         let statuses: [[String: Any]] = ActionStatus.allCases.map {
             ["id": $0.rawValue, "name": text("action.\($0.rawValue)"), "selected": $0.rawValue == form.status]
         }
+        var owners: [[String: Any]] = configuration.owners.map {
+            ["id": $0.id, "name": $0.names.text(in: language), "selected": $0.id == form.ownerRole]
+        }
+        // An owner entered before owners came from a list stays selectable as it is, until changed.
+        if !form.ownerRole.isEmpty, !configuration.owners.contains(where: { $0.id == form.ownerRole }) {
+            owners.insert(["id": form.ownerRole, "name": form.ownerRole, "selected": true], at: 0)
+        }
         var model: [String: Any] = [
             "departments": departments, "channels": channels, "allChannelsSelected": form.channel.isEmpty, "items": items, "statuses": statuses,
-            "description": form.description, "ownerRole": form.ownerRole, "startDay": form.startDay,
+            "description": form.description, "owners": owners, "startDay": form.startDay, "idempotency": form.idempotency,
         ]
         for field in ["department", "channel", "item", "description", "ownerRole", "startDay", "status"] {
             model["\(field)Error"] = Self.text(form.problems.contains(field) ? text("error.\(field)") : nil)
@@ -189,14 +230,93 @@ struct AdminPages {
 
     private func caseModel(_ followUp: FollowUpCase, now: Date, _ text: AdminText) -> [String: Any] {
         let language = text.language
-        var unit = [departmentName(followUp.department, language), channelName(followUp.channel, language)]
-        if let segment = followUp.segment { unit.append(configuration.segments.first { $0.id == segment }?.names.text(in: language) ?? segment) }
-        return [
-            "id": followUp.id, "status": text("case.\(followUp.status.rawValue)"), "isOpen": followUp.status == .open,
-            "overdue": followUp.isOverdue(at: now), "day": followUp.day, "due": instant(followUp.dueAt),
-            "reasons": followUp.reasons.map { text("reason.\($0.rawValue)") }.joined(separator: language == "ar" ? "، " : ", "),
-            "unit": unit.joined(separator: " · "), "phone": Self.text(followUp.phone), "email": Self.text(followUp.email),
+        let separator = language == "ar" ? "، " : ", "
+        let segment = followUp.segment.map { code in configuration.segments.first { $0.id == code }?.names.text(in: language) ?? code }
+        let service = followUp.service.map { code in
+            configuration.departments.first { $0.id == followUp.department }?.services.first { $0.id == code }?.names.text(in: language) ?? code
+        }
+        let overdue = followUp.isOverdue(at: now)
+        var model: [String: Any] = [
+            "id": followUp.id, "status": text("case.\(followUp.status.rawValue)"), "statusCode": followUp.status.rawValue,
+            "isOpen": followUp.status == .open, "isResolved": followUp.status == .resolved,
+            "overdue": overdue, "day": followUp.day, "due": instant(followUp.dueAt), "zone": zoneLabel(followUp.dueAt),
+            "reasons": followUp.reasons.map { text("reason.\($0.rawValue)") }.joined(separator: separator),
+            "department": departmentName(followUp.department, language), "channel": channelName(followUp.channel, language),
+            "segment": Self.text(segment), "service": Self.text(service), "locale": AdminText.languageNames[followUp.locale] ?? followUp.locale,
+            "phone": Self.text(followUp.phone), "email": Self.text(followUp.email), "comment": Self.text(followUp.comment),
+            "scores": scoresModel(followUp.scores, language, text),
+            "history": followUp.history.map { historyModel($0, text) }, "hasHistory": !followUp.history.isEmpty,
+            "outcomes": CaseOutcome.allCases.map { ["value": $0.rawValue, "label": text("outcome.\($0.rawValue)")] },
         ]
+        if overdue { model["overdueBy"] = text("overdueBy", ["time": Self.duration(now.timeIntervalSince(followUp.dueAt), text)]) }
+        if let phone = followUp.phone, let href = Self.telHref(phone) { model["tel"] = href }
+        if let email = followUp.email, let href = Self.mailtoHref(email) { model["mailto"] = href }
+        return model
+    }
+
+    /// The scores the beneficiary gave, in the questionnaire's order: the step's short name, the
+    /// answer and the top of its scale, or "not applicable".
+    private func scoresModel(_ scores: [String: String], _ language: String, _ text: AdminText) -> [[String: Any]] {
+        let items = ratedItems()
+        let known = items.filter { scores[$0.id] != nil }
+        let others = scores.keys.filter { id in !items.contains { $0.id == id } }.sorted()
+        func label(_ id: String) -> String {
+            let short = text("score.\(id)")
+            return short == "score.\(id)" ? (items.first { $0.id == id }?.text.text(in: language) ?? id) : short
+        }
+        return known.map { item -> [String: Any] in
+            let value = scores[item.id] ?? ""
+            let shown = value == "na" ? text("notApplicable") : item.scale.map { "\(value) / \($0.max)" } ?? value
+            let low = item.scale.flatMap { scale in item.measure?.definition(on: scale).negative }.map { range in Int(value).map { range.contains($0) } ?? false } ?? false
+            return ["label": label(item.id), "value": shown, "low": low]
+        } + others.map { ["label": label($0), "value": scores[$0] ?? "", "low": false] }
+    }
+
+    private func historyModel(_ entry: CaseHistoryEntry, _ text: AdminText) -> [String: Any] {
+        let move = entry.previous == entry.status
+            ? text("historyStayed", ["status": text("case.\(entry.status.rawValue)")])
+            : text("historyMoved", ["from": text("case.\(entry.previous.rawValue)"), "to": text("case.\(entry.status.rawValue)")])
+        return [
+            "at": instant(entry.at), "zone": zoneLabel(entry.at), "actor": entry.actor, "move": move,
+            "outcome": Self.text(entry.outcome.map { text("outcome.\($0.rawValue)") }), "note": Self.text(entry.note),
+        ]
+    }
+
+    /// "Asia/Riyadh, UTC+3": the organisation's zone and its offset at that instant.
+    private func zoneLabel(_ date: Date) -> String {
+        let seconds = timeZone.secondsFromGMT(for: date)
+        let hours = abs(seconds) / 3600, minutes = abs(seconds) % 3600 / 60
+        let offset = seconds == 0 ? "UTC" : "UTC\(seconds < 0 ? "−" : "+")\(hours)" + (minutes == 0 ? "" : String(format: ":%02d", minutes))
+        return "\(timeZone.identifier), \(offset)"
+    }
+
+    /// How long, in days or hours, in words.
+    static func duration(_ seconds: TimeInterval, _ text: AdminText) -> String {
+        let hours = max(1, Int(seconds / 3600))
+        if hours < 48 { return text(hours == 1 ? "oneHour" : "hours", ["n": String(hours)]) }
+        return text("days", ["n": String(hours / 24)])
+    }
+
+    /// A `tel:` link from a phone number as the beneficiary typed it: its digits (and a leading
+    /// +) only, so nothing else they typed reaches the attribute. Nil when too few digits remain.
+    static func telHref(_ phone: String) -> String? {
+        var digits = ""
+        for character in phone {
+            if let value = character.wholeNumberValue, character.isASCII || character.unicodeScalars.count == 1 {
+                digits += String(value)
+            } else if character == "+", digits.isEmpty {
+                digits = "+"
+            }
+        }
+        return digits.filter(\.isNumber).count >= 5 ? "tel:\(digits)" : nil
+    }
+
+    /// A `mailto:` link: every character but letters, digits and `@._+-` percent-encoded.
+    static func mailtoHref(_ email: String) -> String? {
+        var allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        allowed.insert(charactersIn: "@._+-")
+        guard email.contains("@"), let encoded = email.addingPercentEncoding(withAllowedCharacters: allowed) else { return nil }
+        return "mailto:\(encoded)"
     }
 
     // MARK: - Names from the configuration, in the page's language
@@ -215,6 +335,10 @@ struct AdminPages {
         let current = configuration.currentQuestionnaire().map { [$0] } ?? []
         let ordered = current + configuration.questionnaires.sorted { $0.version > $1.version }
         return ordered.flatMap(\.items).filter { $0.kind == .rating && seen.insert($0.id).inserted }
+    }
+
+    private func ownerName(_ id: String, _ language: String) -> String {
+        configuration.owners.first { $0.id == id }?.names.text(in: language) ?? id
     }
 
     private func itemName(_ id: String, _ language: String) -> String {

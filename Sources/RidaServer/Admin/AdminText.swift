@@ -1,3 +1,5 @@
+import Foundation
+
 /// The words of the admin area, in English and Arabic.
 struct AdminText {
     static let languages = ["ar", "en"]
@@ -14,6 +16,11 @@ struct AdminText {
     func callAsFunction(_ key: String) -> String {
         guard let pair = Self.words[key] else { return key }
         return language == "ar" ? pair.1 : pair.0
+    }
+
+    /// A text with its `{name}` placeholders filled in.
+    func callAsFunction(_ key: String, _ values: [String: String]) -> String {
+        values.reduce(self(key)) { $0.replacingOccurrences(of: "{\($1.key)}", with: $1.value) }
     }
 
     /// Every word, for the templates (`{{t.key}}`).
@@ -125,6 +132,7 @@ struct AdminText {
         "item": ("Measured step", "الخطوة المقيسة"),
         "description": ("What changes", "ما الذي يتغيّر"),
         "ownerRole": ("Owned by (a role, not a person)", "المسؤول (دور لا شخص)"),
+        "ownerHint": ("Roles come from the configuration (seeds/owners.yaml).", "الأدوار من إعدادات النظام (seeds/owners.yaml)."),
         "startDay": ("Takes effect on", "يسري من"),
         "status": ("Status", "الحالة"),
         "change": ("Change", "تغيير"),
@@ -143,7 +151,7 @@ struct AdminText {
         "error.item": ("Choose a measured step from the list.", "اختر خطوة مقيسة من القائمة."),
         "error.description": ("Describe the change, in at most 2000 characters.", "صِف التغيير في 2000 حرف على الأكثر."),
         "error.ownerRole": (
-            "Name the role that owns it (not a person), in at most 120 characters.", "اذكر الدور المسؤول (لا شخصًا) في 120 حرفًا على الأكثر."
+            "Choose the role that owns it from the list.", "اختر الدور المسؤول من القائمة."
         ),
         "error.startDay": ("Give the date as YYYY-MM-DD.", "اكتب التاريخ بالصيغة YYYY-MM-DD."),
         "error.status": ("Choose a status from the list.", "اختر حالة من القائمة."),
@@ -173,5 +181,57 @@ struct AdminText {
         "caseNotFound": ("There is no such follow-up case.", "لا توجد حالة متابعة بهذا المعرّف."),
         "caseRefused": ("This case has already moved on; nothing was changed.", "تقدّمت هذه الحالة من قبل؛ فلم يُغيَّر شيء."),
         "caseStatusInvalid": ("Choose contacted or resolved.", "اختر «تم التواصل» أو «إغلاق الحالة»."),
+        "caseOutcomeInvalid": ("Choose what came of the call from the list.", "اختر نتيجة الاتصال من القائمة."),
+        "caseNoteTooLong": ("The note can hold at most 2000 characters; nothing was saved.", "لا تتجاوز الملاحظة 2000 حرف؛ لم يُحفظ شيء."),
+        "caseCounts": ("{count} cases to work, {overdue} overdue.", "حالات للمتابعة: {count}، المتأخر منها: {overdue}."),
+        "zoneNote": ("Times are in the organisation's time zone:", "الأوقات بتوقيت الجمعية:"),
+        "overdueBy": ("Overdue by {time}", "متأخرة {time}"),
+        "oneHour": ("1 hour", "ساعة واحدة"),
+        "hours": ("{n} hours", "{n} ساعة"),
+        "days": ("{n} days", "{n} أيام"),
+        "unit": ("Unit", "الوحدة"),
+        "segment": ("Beneficiary", "فئة المستفيد"),
+        "service": ("Service", "الخدمة"),
+        "answerLanguage": ("Answered in", "لغة الإجابة"),
+        "comment": ("Their comment", "ملاحظة المستفيد"),
+        "noComment": ("No comment was left.", "لم يترك ملاحظة."),
+        "notApplicable": ("Not applicable", "لا ينطبق"),
+        "call": ("Call", "اتصال"),
+        "write": ("Write", "مراسلة"),
+        "recordCall": ("Record the call", "تسجيل نتيجة الاتصال"),
+        "outcome": ("What came of it", "النتيجة"),
+        "outcome.reached": ("Reached", "تم الوصول إليه"),
+        "outcome.not-reachable": ("Not reachable", "تعذّر الوصول إليه"),
+        "outcome.resolved": ("Resolved", "تمت المعالجة"),
+        "outcomeHint": (
+            "Reached marks the case contacted; not reachable keeps it where it is; resolved closes it.",
+            "«تم الوصول إليه» يجعل الحالة «تم التواصل»، و«تعذّر الوصول إليه» يبقيها كما هي، و«تمت المعالجة» يغلقها."
+        ),
+        "note": ("Note (what was said or agreed)", "ملاحظة (ما قيل أو اتُّفق عليه)"),
+        "noteHint": (
+            "Kept with the case and deleted with it when the retention period ends.", "تُحفظ مع الحالة وتُحذف معها بانتهاء مدة الاحتفاظ."
+        ),
+        "save": ("Save", "حفظ"),
+        "history": ("History", "السجل"),
+        "historyMoved": ("{from} → {to}", "{from} ← {to}"),
+        "historyStayed": ("{status}, not moved", "{status}، دون نقل"),
+        "by": ("by", "بواسطة"),
+        "resolvedCases": ("Resolved cases", "الحالات المغلقة"),
+        "resolvedNote": ("The latest resolved cases, with who moved them, when, and what was noted.", "أحدث الحالات المغلقة، ومن نقلها ومتى وما دُوِّن فيها."),
+        "noResolved": ("No case has been resolved yet.", "لم تُغلق أي حالة بعد."),
+        "case": ("Case", "حالة"),
+        "score.overall": ("Overall satisfaction", "الرضا العام"),
+        "score.courtesy": ("Courtesy", "اللباقة والاحترام"),
+        "score.time": ("Time and answers", "الوقت والإجابة عن الأسئلة"),
+        "score.clarity": ("Clear requirements", "وضوح المتطلبات"),
+        "score.referral": ("Right referral", "التوجيه الصحيح"),
+        "score.decision": ("Told what to expect", "معرفة موعد القرار"),
+        "score.speed": ("Speed", "سرعة الإنجاز"),
+        "score.ease": ("Ease", "سهولة الحصول على الخدمة"),
+        "score.recommend": ("Would recommend", "احتمال التوصية"),
+        // Editing an improvement action
+        "editAction": ("Edit an improvement action", "تعديل إجراء تحسين"),
+        "edit": ("Edit", "تعديل"),
+        "backToActions": ("Back to the improvement actions", "العودة إلى إجراءات التحسين"),
     ]
 }

@@ -7,10 +7,11 @@ import RidaCore
 
 /// The closed loop and the improvement register over the API:
 /// - `GET /api/v1/follow-ups` (admin): the follow-up queue, with contact details;
-/// - `PATCH /api/v1/follow-ups/{id}` (admin): move a case forward (`{"status": "contacted"}`);
+/// - `PATCH /api/v1/follow-ups/{id}` (admin): move a case forward (`{"status": "contacted"}`), with
+///   an optional `outcome` and `note` kept in its history;
 /// - `GET /api/v1/actions` (analyst, board, admin): the improvement-action register;
-/// - `POST /api/v1/actions` (analyst, admin): register an action;
-/// - `PATCH /api/v1/actions/{id}` (analyst, admin): change its status;
+/// - `POST /api/v1/actions` (analyst, admin): register an action (once per `Idempotency-Key`);
+/// - `PATCH /api/v1/actions/{id}` (analyst, admin): change its status, description or owner;
 /// - `GET /api/v1/audit` (admin): the latest audit-log entries.
 struct OperationsController {
     let store: any OperationsStore
@@ -63,6 +64,13 @@ struct OperationsController {
         return try? JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
     }
 
+    /// A field that may be left out but, when given, is a string: an explicit null is refused
+    /// (the body is then unreadable), as the document says.
+    static func optionalString<Key: CodingKey>(_ container: KeyedDecodingContainer<Key>, _ key: Key) throws -> String? {
+        guard container.contains(key) else { return nil }
+        return try container.decode(String.self, forKey: key)
+    }
+
     // MARK: Follow-up cases
 
     @Sendable func listCases(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -85,14 +93,39 @@ struct OperationsController {
     }
 
     @Sendable func updateCase(_ request: Request, context: AppRequestContext) async throws -> Response {
-        struct Change: Decodable { var status: String }
+        struct Change: Decodable {
+            var status: String
+            var outcome: String?
+            var note: String?
+
+            enum CodingKeys: String, CodingKey { case status, outcome, note }
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                status = try container.decode(String.self, forKey: .status)
+                outcome = try OperationsController.optionalString(container, .outcome)
+                note = try OperationsController.optionalString(container, .note)
+            }
+        }
         struct Body: Encodable { var `case`: FollowUpCase }
         guard let change = await Self.body(Change.self, request), let status = CaseStatus(rawValue: change.status) else {
-            return APIError.response(.unprocessableContent, code: "invalid_status", message: #"the body is {"status": "contacted" or "resolved"}"#)
+            return APIError.response(
+                .unprocessableContent, code: "invalid_status",
+                message: #"the body is {"status": "contacted" or "resolved", "outcome"?: "reached", "not-reachable" or "resolved", "note"?: text}"#)
+        }
+        var outcome: CaseOutcome?
+        if let text = change.outcome {
+            guard let parsed = CaseOutcome(rawValue: text) else {
+                return APIError.response(.unprocessableContent, code: "invalid_outcome", message: "outcome: reached, not-reachable or resolved")
+            }
+            outcome = parsed
         }
         let id = context.parameters.get("id") ?? ""
         do {
-            switch try await store.updateCase(id: id, to: status, by: Actor(context.keyName ?? "unknown"), at: Date()) {
+            switch try await store.updateCase(id: id, CaseChange(status: status, outcome: outcome, note: change.note), by: Actor(context.keyName ?? "unknown"), at: Date()) {
+            case .invalid(let problems):
+                let message = problems.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+                return APIError.response(.unprocessableContent, code: "invalid_change", message: message)
             case .updated(let updated): return try Self.json(Body(case: updated))
             case .notFound: return APIError.response(.notFound, code: "not_found", message: "no follow-up case with this id")
             case .refused(let current):
@@ -149,24 +182,60 @@ struct OperationsController {
             let message = problems.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
             return APIError.response(.unprocessableContent, code: "invalid_action", message: message)
         }
+        // A retried request with the same key gets the action the first one registered.
+        let key = request.headers[HTTPField.Name("Idempotency-Key")!]?.trimmingCharacters(in: .whitespaces)
+        if let key, !(16...128).contains(key.count) || !key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) {
+            return APIError.response(.unprocessableContent, code: "invalid_idempotency_key", message: "Idempotency-Key: 16 to 128 letters, digits, - or _")
+        }
         do {
-            return try Self.json(Body(action: try await store.addAction(new, by: Actor(context.keyName ?? "unknown"), at: Date())), status: .created)
+            let added = try await store.addAction(new, idempotencyKey: key, by: Actor(context.keyName ?? "unknown"), at: Date())
+            return try Self.json(Body(action: added.action), status: .created)
         } catch {
             return Self.unavailable(context, error)
         }
     }
 
     @Sendable func updateAction(_ request: Request, context: AppRequestContext) async throws -> Response {
-        struct Change: Decodable { var status: String }
+        struct Change: Decodable {
+            var status: String?
+            var description: String?
+            var ownerRole: String?
+
+            enum CodingKeys: String, CodingKey { case status, description, ownerRole }
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                status = try OperationsController.optionalString(container, .status)
+                description = try OperationsController.optionalString(container, .description)
+                ownerRole = try OperationsController.optionalString(container, .ownerRole)
+            }
+        }
         struct Body: Encodable { var action: ImprovementAction }
-        guard let change = await Self.body(Change.self, request), let status = ActionStatus(rawValue: change.status) else {
+        guard let input = await Self.body(Change.self, request) else {
             return APIError.response(
-                .unprocessableContent, code: "invalid_status", message: #"the body is {"status": "planned", "active", "completed" or "abandoned"}"#)
+                .unprocessableContent, code: "invalid_body", message: "the body is a JSON object with any of status, description and ownerRole")
+        }
+        var status: ActionStatus?
+        if let text = input.status {
+            guard let parsed = ActionStatus(rawValue: text) else {
+                return APIError.response(
+                    .unprocessableContent, code: "invalid_status", message: #"status: "planned", "active", "completed" or "abandoned""#)
+            }
+            status = parsed
+        }
+        let change = ActionChange(status: status, description: input.description, ownerRole: input.ownerRole)
+        guard !change.isEmpty else {
+            return APIError.response(.unprocessableContent, code: "invalid_body", message: "give at least one of status, description and ownerRole")
+        }
+        let problems = change.problems(in: configuration)
+        guard problems.isEmpty else {
+            let message = problems.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: "; ")
+            return APIError.response(.unprocessableContent, code: "invalid_action", message: message)
         }
         do {
             guard
                 let updated = try await store.updateAction(
-                    id: context.parameters.get("id") ?? "", status: status, by: Actor(context.keyName ?? "unknown"), at: Date())
+                    id: context.parameters.get("id") ?? "", change, by: Actor(context.keyName ?? "unknown"), at: Date())
             else { return APIError.response(.notFound, code: "not_found", message: "no improvement action with this id") }
             return try Self.json(Body(action: updated))
         } catch {
