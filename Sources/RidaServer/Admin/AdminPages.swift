@@ -104,6 +104,8 @@ struct AdminPages {
         model["signedIn"] = true
         model["keyName"] = session.keyName
         model["roleName"] = text("role.\(session.role.rawValue)")
+        // An admin issues links too: the staff console is one link away.
+        if session.role == .admin { model["console"] = ["href": "/admin/console?lang=\(language)", "label": text("openConsole")] }
         model["csrf"] = session.csrf
         model["notice"] = Self.text(notice)
         model["statistics"] = statisticsModel(statistics)

@@ -97,6 +97,7 @@ struct AdminText {
         "role.board": ("Board", "مجلس الإدارة"),
         "role.admin": ("Administrator", "مسؤول النظام"),
         "role.issuer": ("Invitation issuer", "مُصدِر الدعوات"),
+        "openConsole": ("Staff console: issue a link", "منصة إصدار الدعوات: أصدر رابطًا"),
         "signOut": ("Sign out", "تسجيل الخروج"),
         "invitations": ("Invitations", "الدعوات"),
         "issued": ("Issued", "المرسلة"),
