@@ -104,6 +104,8 @@ struct ConsolePages {
                 "lang": text.language, "dir": text.direction, "invitation": text.invitation, "expiry": text.expiry,
                 "url": link.invitation.url.absoluteString, "qr": Self.qr(link.invitation.url, scale: size == "sheet" ? 4 : 8),
             ]
+            // The sender named, so that the code does not look like anyone's.
+            if let organisation = configuration.organisation { slip["organisation"] = organisation.names.text(in: text.language) }
             slip["english"] = text.english.map { ["invitation": $0.invitation, "expiry": $0.expiry] } ?? false
             return slip
         }
