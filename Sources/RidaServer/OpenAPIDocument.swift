@@ -332,8 +332,9 @@ paths:
       operationId: listFollowUps
       summary: The follow-up queue (role `admin`); open cases first, by due date.
       description: |
-        A response with a low satisfaction score (bottom two points) or a detractor recommendation
-        score (0–6), whose beneficiary asked to be contacted, opens a case. Cases carry the contact
+        Every response whose beneficiary asked to be contacted opens a case; its reasons are its low
+        scores (satisfaction in the bottom two points, a recommendation of 0–6) or, without any,
+        `contact-requested`. Cases carry the contact
         detail: only the admin role sees them.
       parameters:
         - name: status
@@ -1017,7 +1018,7 @@ components:
         status: {type: string, enum: [open, contacted, resolved]}
         reasons:
           type: array
-          items: {type: string, enum: [low-satisfaction, detractor]}
+          items: {type: string, enum: [low-satisfaction, detractor, contact-requested]}
         day: {type: string, format: date}
         department: {type: string}
         channel: {type: string}

@@ -130,7 +130,7 @@ extension AppDatabase: SurveyStore {
             case .success(let valid): submission = valid
             }
             let locale = request.language(details)
-            let reasons = submission.contact == nil ? [] : CasePolicy.reasons(submission.answers, in: details.questionnaire)
+            let reasons = submission.contact == nil ? [] : CasePolicy.caseReasons(submission.answers, in: details.questionnaire)
             // The guard: only an unrevoked, unexpired invitation is claimed, and exactly once. The
             // claim deletes its row, so nothing of it (unit, times, position) outlives the answer;
             // only the keyed token hash stays, spent.

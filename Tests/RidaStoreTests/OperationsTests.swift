@@ -73,14 +73,15 @@ import Testing
         #expect(events[0].body.contains(opened.id) && !events[0].body.contains("0551234567"))
     }
 
-    @Test func aDetractorOpensACaseAndAContentBeneficiaryDoesNot() async throws {
+    /// Every contact request is a case — the thank-you page promises a call — with its low scores
+    /// as reasons, or the request itself; a low score without a request opens none.
+    @Test func everyContactRequestOpensACaseWithItsReasons() async throws {
         let (store, configuration, _) = try await store()
         #expect(try await submit(store, configuration, try await invitation(store), fields(overall: 4, recommend: 6)).isStored)
         #expect(try await submit(store, configuration, try await invitation(store), fields(overall: 5, recommend: 9)).isStored)
         #expect(try await submit(store, configuration, try await invitation(store), fields(overall: 1, contact: false)).isStored)
         let cases = try await store.cases(status: nil, limit: 10)
-        #expect(cases.map(\.reasons) == [[.detractor]])
-        // The content beneficiary's request is still kept for contact, but is not a case.
+        #expect(Set(cases.map(\.reasons)) == [[.detractor], [.contactRequested]])
         let followUps = try await store.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM follow_up") }
         #expect(followUps == 2)
     }

@@ -88,6 +88,8 @@ public struct CaseChange: Hashable, Sendable {
 public enum CaseReason: String, Hashable, Sendable, Codable {
     case lowSatisfaction = "low-satisfaction"
     case detractor
+    /// Asked to be contacted, with no low score: the thank-you page promises a call all the same.
+    case contactRequested = "contact-requested"
 }
 
 /// The rule that turns a contact request into a follow-up case, and the service level.
@@ -99,8 +101,8 @@ public struct CasePolicy: Hashable, Sendable {
         self.dueWithinHours = dueWithinHours
     }
 
-    /// The reasons this submission opens a case: a satisfaction (CSAT) answer in the bottom two
-    /// points of its scale, or a recommendation (NPS) answer of 0–6. Empty: no case.
+    /// The low scores among this submission's answers: a satisfaction (CSAT) answer in the bottom
+    /// two points of its scale, or a recommendation (NPS) answer of 0–6.
     public static func reasons(_ answers: [ItemAnswer], in questionnaire: Questionnaire) -> [CaseReason] {
         var reasons: [CaseReason] = []
         for answer in answers {
@@ -116,6 +118,14 @@ public struct CasePolicy: Hashable, Sendable {
             }
         }
         return reasons
+    }
+
+    /// Why a submission whose beneficiary asked to be contacted opens its case: its low scores,
+    /// or, without any, the request itself. Every contact request is a case, since the
+    /// beneficiary is told that someone will get in touch.
+    public static func caseReasons(_ answers: [ItemAnswer], in questionnaire: Questionnaire) -> [CaseReason] {
+        let low = reasons(answers, in: questionnaire)
+        return low.isEmpty ? [.contactRequested] : low
     }
 }
 

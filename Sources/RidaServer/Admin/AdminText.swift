@@ -170,6 +170,7 @@ struct AdminText {
         "reasons": ("Why", "السبب"),
         "reason.low-satisfaction": ("Low satisfaction", "رضا منخفض"),
         "reason.detractor": ("Unlikely to recommend", "غير مرجّح أن يوصي"),
+        "reason.contact-requested": ("Asked to be contacted", "طلب التواصل معه"),
         "contact": ("Contact", "التواصل"),
         "phone": ("Phone", "الهاتف"),
         "email": ("E-mail", "البريد الإلكتروني"),
