@@ -13,8 +13,6 @@ Usage: follow_up_queue.py PATH/TO/rida   (run from the repository root: seeds/ a
 """
 import base64
 import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,25 +21,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import RIDA, browser, check, failures, rida, serious_violations  # noqa: E402
+from harness import RIDA, browser, check, failures, free_port, rida, serious_violations, serve  # noqa: E402
 
 NOTE = "Called back; the documents list was explained and sent by SMS — ملاحظة"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(port):
-    for _ in range(200):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("rida serve did not start")
 
 
 def screenshot(driver, path, width):
@@ -95,13 +77,11 @@ def main():
     key = rida("apikey", "create", "--db", db, "--name", "duty desk", "--role", "admin").strip().splitlines()[-1].strip()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([RIDA, "serve", "--db", db, "--port", str(port), "--base-url", base],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server, _ = serve(db, port=port)
     shots = os.environ.get("RIDA_SHOTS")
     if shots:
         os.makedirs(shots, exist_ok=True)
     try:
-        wait_for(port)
         driver = browser()
         try:
             sign_in(driver, base, key)

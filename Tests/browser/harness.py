@@ -3,8 +3,10 @@ running `rida`, and a headless Chromium."""
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
+import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
@@ -70,3 +72,35 @@ def serious_violations(driver, page):
         print(f"  axe {page}: {violation['impact']} {violation['id']}: {violation['help']} at {nodes}")
     print(f"  axe {page}: {len(results['violations'])} violation(s), {len(bad)} serious or critical")
     return bad
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, process=None, seconds=20):
+    """Returns once something listens on the port; fails if `process` exits first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise SystemExit(f"rida serve exited with {process.returncode} before listening")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"rida serve did not listen on port {port} within {seconds} s")
+
+
+def serve(db, *extra, port=None, env=None, capture=True):
+    """`rida serve` on `db` at `port` (default a free one), once it listens: (the process, its
+    base URL). With `capture`, its output is readable from the process's stdout."""
+    port = port or free_port()
+    base = f"http://127.0.0.1:{port}"
+    output = subprocess.PIPE if capture else subprocess.DEVNULL
+    process = subprocess.Popen([RIDA, "serve", "--db", db, "--port", str(port), "--base-url", base, *extra],
+                               stdout=output, stderr=subprocess.STDOUT if capture else subprocess.DEVNULL, text=True, env=env)
+    wait_for_port(port, process)
+    return process, base

@@ -11,7 +11,6 @@ Usage: staff_console.py PATH/TO/rida   (run from the repository root: seeds/ and
 import base64
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,16 +20,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import RIDA, browser, check, failures, page_count, rida  # noqa: E402
+from harness import RIDA, browser, check, failures, free_port, page_count, rida, serve  # noqa: E402
 
 SHOTS = os.environ.get("SHOTS", "/tmp/shots-console")
 MM = 1 / 25.4
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def decode_qr(png_path):
@@ -103,15 +96,8 @@ def main():
     link = ""
     rida("init", "--db", db)
     key = rida("apikey", "create", "--db", db, "--name", "registration desk", "--role", "issuer", "--department", "registration").strip()
-    server = subprocess.Popen([RIDA, "serve", "--db", db, "--port", str(port), "--base-url", base, "--reports", os.path.join(work, "Reports")],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server, _ = serve(db, "--reports", os.path.join(work, "Reports"), port=port)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         driver = browser(1280)
         try:
             driver.get(f"{base}/admin/login?lang=en")

@@ -8,7 +8,6 @@ Usage: survey_in_browser.py PATH/TO/rida   (run from the repository root: seeds/
 """
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import free_port, serve  # noqa: E402
 from survey_support import axe_violations  # noqa: E402
 
 RIDA = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rida")
@@ -30,12 +30,6 @@ def check(condition, message):
     if not condition:
         failures.append(message)
         print("FAIL:", message)
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def rida(*args):
@@ -128,15 +122,8 @@ def main():
     issued = json.loads(rida("issue", "--db", db, "--department", "registration", "--channel", "office", "--count", "3",
                              "--format", "json", "--base-url", base))
     links = [invitation["url"] for invitation in issued["invitations"]]
-    server = subprocess.Popen([RIDA, "serve", "--db", db, "--port", str(port), "--base-url", base],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server, _ = serve(db, port=port)
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
         driver = browser()
         try:
             run_language(driver, links[0], "ar", "rtl")

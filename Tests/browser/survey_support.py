@@ -5,15 +5,13 @@ import importlib.util
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from harness import RIDA, check, rida
+from harness import RIDA, check, free_port, rida, serve
 
 SHOTS = os.environ.get("RIDA_SHOTS", "/tmp/shots-form")
 WCAG22 = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -71,12 +69,6 @@ def seeds_offering(*codes):
     return seeds
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Server:
     """`rida serve` on a fresh database with the given seeds."""
 
@@ -87,14 +79,7 @@ class Server:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.run("init", "--db", self.db)
-        self.process = subprocess.Popen([RIDA, "serve", "--db", self.db, "--port", str(self.port), "--base-url", self.base],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=self.env)
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        self.process, _ = serve(self.db, port=self.port, env=self.env, capture=False)
 
     def run(self, *args):
         result = subprocess.run([RIDA, *args], capture_output=True, text=True, env=self.env)
