@@ -87,6 +87,19 @@ def check_slip(driver, name, link, width_mm, height_mm):
         print(f"  {name}: {pages} page; {line.strip()}")
 
 
+def elements_after_submit(driver, css, seconds=15):
+    """The elements a submitted form's answer holds: a click returns before the next page has
+    loaded, so wait until they are there (or the time is up)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = driver.find_elements(By.CSS_SELECTOR, css)
+        if found:
+            time.sleep(0.2)  # the page may still be arriving; read it whole
+            return driver.find_elements(By.CSS_SELECTOR, css)
+        time.sleep(0.1)
+    return []
+
+
 def main():
     os.makedirs(SHOTS, exist_ok=True)
     work = tempfile.mkdtemp()
@@ -142,7 +155,7 @@ def main():
             rows = "\n".join(["department,channel,segment,locale"] + [f"registration,office,umrah,{l}" for l in ("ar", "en", "ur", "id", "bn", "tr", "fr", "ar", "en")])
             driver.find_element(By.ID, "csv").send_keys(rows)
             driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
-            check(len(driver.find_elements(By.CSS_SELECTOR, "table.links tbody tr")) == 9, "nine links issued from the file")
+            check(len(elements_after_submit(driver, "table.links tbody tr")) == 9, "nine links issued from the file")
             shoot(driver, "batch-ar", 1280)
             before = set(driver.window_handles)
             driver.find_element(By.CSS_SELECTOR, "button[formaction^='/admin/console/sheet']").click()
@@ -151,8 +164,7 @@ def main():
                     break
                 time.sleep(0.1)
             driver.switch_to.window((set(driver.window_handles) - before).pop())
-            time.sleep(0.5)
-            check(len(driver.find_elements(By.CSS_SELECTOR, "article.slip.sheet")) == 9, "nine slips on the sheet")
+            check(len(elements_after_submit(driver, "article.slip.sheet")) == 9, "nine slips on the sheet")
             shoot(driver, "sheet-ar", 1280)
             pages = page_count(print_pdf(driver, "sheet-a4", 210, 297))
             check(pages == 2, f"nine slips print on 2 A4 pages (8 a page), not {pages}")
@@ -163,7 +175,7 @@ def main():
             driver.get(f"{base}/admin/console?lang=en")
             driver.find_element(By.ID, "csv").send_keys("department,channel\nregistration,fax\nbeneficiary-services,office")
             driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
-            issues = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#upload-errors li")]
+            issues = [li.text for li in elements_after_submit(driver, "#upload-errors li")]
             check(len(issues) == 2 and issues[0].startswith("line 2, column channel") and issues[1].startswith("line 3, column department"),
                   f"upload errors by line: {issues}")
             shoot(driver, "upload-errors-en", 1280)
