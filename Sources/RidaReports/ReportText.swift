@@ -45,7 +45,6 @@ struct ReportText {
             "Monthly values with their mean and control limits; marked points are special-cause signals.",
             "القيم الشهرية مع متوسطها وحدود الضبط؛ النقاط المميزة إشارات لسبب خاص."
         ),
-        "changes": ("What changed beyond common-cause variation", "ما تغيّر خارج التباين المعتاد"),
         "noChanges": (
             "Nothing this period goes beyond common-cause variation: the system is stable. Improvement comes from changing the process, not from reacting to single months.",
             "لا شيء في هذه الفترة يتجاوز التباين المعتاد: النظام مستقر. يأتي التحسين من تغيير الإجراءات لا من الاستجابة لشهر واحد."
@@ -110,11 +109,8 @@ struct ReportText {
             "متوسط السؤال المستهدف في الأيام التسعين التي سبقت بدء الإجراء مقارنةً بالأيام التي تلته (حتى تسعين يومًا): الفرق مع فترة ثقته 95% (ويلش). الفترة التي تشمل الصفر تتسق مع عدم التغيّر. وتتغير أمور أخرى أيضًا: هذه مقارنة قبل وبعد، لا دليل على السببية."
         ),
         "noActions": ("No improvement actions are registered.", "لا توجد إجراءات تحسين مسجّلة."),
-        "actionUnit": ("Unit", "الوحدة"),
         "actionItem": ("Question", "السؤال"),
-        "actionDescription": ("Action", "الإجراء"),
         "actionOwner": ("Owner (role)", "المسؤول (الدور)"),
-        "actionStart": ("Started", "تاريخ البدء"),
         "actionStatus": ("Status", "الحالة"),
         "actionBefore": ("Before (mean)", "قبل (المتوسط)"),
         "actionAfter": ("Since (mean)", "بعد (المتوسط)"),

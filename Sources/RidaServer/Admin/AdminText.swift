@@ -45,10 +45,6 @@ struct AdminText {
         "keyHint": ("It starts with", "يبدأ بـ"),
         "signIn": ("Sign in", "دخول"),
         "wrongKey": ("This key is not valid, or it has been revoked.", "هذا المفتاح غير صالح، أو أُلغي."),
-        "issuerRefused": (
-            "Keys of the issuer role issue invitations through the API; they cannot open the admin area. Ask the administrator for an analyst, board or admin key.",
-            "مفاتيح دور «مُصدِر الدعوات» تُصدر الدعوات عبر الواجهة البرمجية ولا تفتح لوحة الإدارة. اطلب من مسؤول النظام مفتاح محلل أو مجلس إدارة أو مسؤول."
-        ),
         "tooManySignIns": (
             "Too many wrong keys were tried from your network. Please wait a minute, then try again.",
             "جُرِّبت مفاتيح خاطئة كثيرة من شبكتك. يُرجى الانتظار دقيقة ثم المحاولة مرة أخرى."
@@ -178,8 +174,6 @@ struct AdminText {
         "case.open": ("Open", "مفتوحة"),
         "case.contacted": ("Contacted", "تم التواصل"),
         "case.resolved": ("Resolved", "مُغلقة"),
-        "markContacted": ("Mark as contacted", "تم التواصل"),
-        "markResolved": ("Mark as resolved", "إغلاق الحالة"),
         "caseNotFound": ("There is no such follow-up case.", "لا توجد حالة متابعة بهذا المعرّف."),
         "caseRefused": ("This case has already moved on; nothing was changed.", "تقدّمت هذه الحالة من قبل؛ فلم يُغيَّر شيء."),
         "caseStatusInvalid": ("Choose contacted or resolved.", "اختر «تم التواصل» أو «إغلاق الحالة»."),
@@ -199,7 +193,6 @@ struct AdminText {
         "noComment": ("No comment was left.", "لم يترك ملاحظة."),
         "notApplicable": ("Not applicable", "لا ينطبق"),
         "call": ("Call", "اتصال"),
-        "write": ("Write", "مراسلة"),
         "recordCall": ("Record the call", "تسجيل نتيجة الاتصال"),
         "outcome": ("What came of it", "النتيجة"),
         "outcome.reached": ("Reached", "تم الوصول إليه"),
