@@ -21,7 +21,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import RIDA, browser, check, failures, free_port, rida, serious_violations, serve  # noqa: E402
+from harness import RIDA, browser, check, failures, free_port, navigate, rida, serious_violations, serve  # noqa: E402
 
 NOTE = "Called back; the documents list was explained and sent by SMS — ملاحظة"
 
@@ -44,8 +44,7 @@ def screenshot(driver, path, width):
 def sign_in(driver, base, key):
     driver.get(f"{base}/admin/login?lang=en")
     driver.find_element(By.ID, "key").send_keys(key)
-    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    time.sleep(0.3)
+    navigate(driver, driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click)
     check(driver.current_url.startswith(f"{base}/admin"), f"signed in ({driver.current_url})")
 
 
@@ -107,8 +106,7 @@ def main():
             case_id = target.get_attribute("id")
             Select(target.find_element(By.CSS_SELECTOR, "select[name=outcome]")).select_by_value("resolved")
             target.find_element(By.CSS_SELECTOR, "textarea[name=note]").send_keys(NOTE)
-            target.find_element(By.CSS_SELECTOR, "form.record button[type=submit]").click()
-            time.sleep(0.3)
+            navigate(driver, target.find_element(By.CSS_SELECTOR, "form.record button[type=submit]").click)
             check(not driver.find_elements(By.CSS_SELECTOR, f"#cases ol.cases:not(.resolved) > li#{case_id}"), "the resolved case left the queue")
             resolved = driver.find_elements(By.CSS_SELECTOR, f"#cases ol.resolved > li#{case_id}")
             check(len(resolved) == 1, "the case is in the resolved list")

@@ -18,7 +18,7 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from harness import check, failures
+from harness import check, failures, navigate
 from survey_support import Server, axe_violations, browser, page_height, screenshot, seeds_offering
 
 LANGUAGES = {"ar": "rtl", "en": "ltr", "ur": "rtl", "bn": "ltr"}
@@ -115,7 +115,7 @@ def language_change(server, link):
         driver.find_element(By.CSS_SELECTOR, "#q-overall .point:nth-child(4)").click()
         driver.find_element(By.CSS_SELECTOR, "#q-recommend .point:nth-child(10)").click()
         driver.find_element(By.ID, "f-suggestion").send_keys("أرجو مقاعد أكثر")
-        driver.find_element(By.CSS_SELECTOR, "button[name='switch-language'][value='en']").click()
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, "button[name='switch-language'][value='en']").click)
         check(driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en", "language change: the form is not in English")
         check(driver.find_element(By.CSS_SELECTOR, "#q-overall input[value='4']").is_selected(), "language change: overall lost")
         check(driver.find_element(By.CSS_SELECTOR, "#q-recommend input[value='9']").is_selected(), "language change: recommend lost")
@@ -127,8 +127,7 @@ def language_change(server, link):
         driver.find_element(By.CSS_SELECTOR, "label[for='f-contact']").click()
         phone = driver.find_element(By.ID, "f-contact-phone")
         phone.send_keys("+966 55 123 4567")
-        phone.send_keys(Keys.ENTER)
-        time.sleep(0.3)
+        navigate(driver, lambda: phone.send_keys(Keys.ENTER))
         check("/thanks" in driver.current_url, f"Enter in the phone field did not send the answers ({driver.current_url})")
         extra = driver.find_elements(By.CSS_SELECTOR, ".extra")
         check(bool(extra) and "three days" in extra[0].text, "the thank-you page does not say when the association gets in touch")
@@ -184,7 +183,7 @@ def error_page(link):
         driver.find_element(By.CSS_SELECTOR, "#q-courtesy .point:nth-child(2)").click()
         driver.execute_script("document.querySelectorAll('[required]').forEach(e => e.removeAttribute('required'))")
         driver.find_element(By.CSS_SELECTOR, "label[for='f-contact']").click()
-        driver.find_element(By.CSS_SELECTOR, "button.send").click()
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, "button.send").click)
         check(driver.title.startswith("Error: "), f"422 page: title {driver.title!r}")
         targets = [a.get_attribute("href").rsplit("#", 1)[1] for a in driver.find_elements(By.CSS_SELECTOR, ".summary a")]
         check(targets == ["f-overall", "f-contact"], f"422 page: summary links to {targets}")

@@ -10,6 +10,9 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 RIDA = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rida")
 failures = []
@@ -40,6 +43,16 @@ def browser(width=1280):
         options.binary_location = "/usr/bin/chromium"
     service = Service("/usr/bin/chromedriver") if os.path.exists("/usr/bin/chromedriver") else Service()
     return webdriver.Chrome(service=service, options=options)
+
+
+def navigate(driver, action, seconds=15):
+    """Runs `action` (a click or a key that sends a form) and returns once the next page has
+    replaced this one and finished loading: a click returns before the new page is there, and
+    reading too early finds the old page, or none."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    action()
+    WebDriverWait(driver, seconds).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, seconds).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def page_count(pdf_path):

@@ -20,7 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import RIDA, browser, check, failures, free_port, page_count, rida, serve  # noqa: E402
+from harness import RIDA, browser, check, failures, free_port, navigate, page_count, rida, serve  # noqa: E402
 
 SHOTS = os.environ.get("SHOTS", "/tmp/shots-console")
 MM = 1 / 25.4
@@ -115,7 +115,7 @@ def main():
         try:
             driver.get(f"{base}/admin/login?lang=en")
             driver.find_element(By.ID, "key").send_keys(key)
-            driver.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click()
+            navigate(driver, driver.find_element(By.CSS_SELECTOR, "form.card button[type=submit]").click)
             check(driver.current_url.startswith(f"{base}/admin/console"), f"an issuer key opens the console, not {driver.current_url}")
             for language in ("en", "ar"):
                 driver.get(f"{base}/admin/console?lang={language}")
@@ -129,7 +129,7 @@ def main():
             Select(driver.find_element(By.ID, "channel")).select_by_value("office")
             Select(driver.find_element(By.ID, "segment")).select_by_value("umrah")
             Select(driver.find_element(By.ID, "locale")).select_by_value("ar")
-            driver.find_element(By.CSS_SELECTOR, "#issue button[type=submit]").click()
+            navigate(driver, driver.find_element(By.CSS_SELECTOR, "#issue button[type=submit]").click)
             link = driver.find_element(By.ID, "issued-link").text
             check(link.startswith(f"{base}/s/"), f"the console shows a link: {link!r}")
             check("/admin" not in link and "token" not in driver.current_url.lower(), "no token in the console's address")

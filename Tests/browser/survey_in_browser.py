@@ -19,7 +19,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import free_port, serve  # noqa: E402
+from harness import free_port, navigate, serve  # noqa: E402
 from survey_support import axe_violations  # noqa: E402
 
 RIDA = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/debug/rida")
@@ -97,8 +97,7 @@ def run_language(driver, link, language, direction, javascript=True):
     check("/thanks" not in driver.current_url, f"{label}: an empty form was accepted")
     names = answer(driver)
     check("overall" in names, f"{label}: the overall question was not found ({names})")
-    driver.find_element(By.CSS_SELECTOR, "button.send").click()
-    time.sleep(0.2)
+    navigate(driver, driver.find_element(By.CSS_SELECTOR, "button.send").click)
     check("/thanks" in driver.current_url, f"{label}: submit did not reach the thank-you page ({driver.current_url})")
     check(driver.find_element(By.TAG_NAME, "html").get_attribute("dir") == direction, f"{label}: thank-you page direction")
     console_clean(driver, f"{label} thank-you page")
