@@ -15,7 +15,6 @@ import base64
 import os
 import sys
 import tempfile
-import time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select

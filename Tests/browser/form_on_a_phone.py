@@ -13,7 +13,6 @@ Usage: form_on_a_phone.py PATH/TO/rida   (run from the repository root: seeds/ a
 """
 import sqlite3
 import sys
-import time
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys

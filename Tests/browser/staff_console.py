@@ -88,8 +88,8 @@ def check_slip(driver, name, link, width_mm, height_mm):
 
 
 def elements_after_submit(driver, css, seconds=15):
-    """The elements a submitted form's answer holds: a click returns before the next page has
-    loaded, so wait until they are there (or the time is up)."""
+    """The elements of a page a form opened in a new tab (where `navigate`, which watches this
+    tab's page, cannot tell when it has loaded): wait until they are there (or the time is up)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         found = driver.find_elements(By.CSS_SELECTOR, css)
@@ -154,8 +154,8 @@ def main():
             driver.get(f"{base}/admin/console?lang=ar")
             rows = "\n".join(["department,channel,segment,locale"] + [f"registration,office,umrah,{l}" for l in ("ar", "en", "ur", "id", "bn", "tr", "fr", "ar", "en")])
             driver.find_element(By.ID, "csv").send_keys(rows)
-            driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
-            check(len(elements_after_submit(driver, "table.links tbody tr")) == 9, "nine links issued from the file")
+            navigate(driver, driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click)
+            check(len(driver.find_elements(By.CSS_SELECTOR, "table.links tbody tr")) == 9, "nine links issued from the file")
             shoot(driver, "batch-ar", 1280)
             before = set(driver.window_handles)
             driver.find_element(By.CSS_SELECTOR, "button[formaction^='/admin/console/sheet']").click()
@@ -174,8 +174,8 @@ def main():
             # A wrong upload: the errors by line, nothing issued.
             driver.get(f"{base}/admin/console?lang=en")
             driver.find_element(By.ID, "csv").send_keys("department,channel\nregistration,fax\nbeneficiary-services,office")
-            driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click()
-            issues = [li.text for li in elements_after_submit(driver, "#upload-errors li")]
+            navigate(driver, driver.find_element(By.CSS_SELECTOR, "#upload button[type=submit]").click)
+            issues = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#upload-errors li")]
             check(len(issues) == 2 and issues[0].startswith("line 2, column channel") and issues[1].startswith("line 3, column department"),
                   f"upload errors by line: {issues}")
             shoot(driver, "upload-errors-en", 1280)
