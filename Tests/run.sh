@@ -68,6 +68,8 @@ python3 Tests/browser/review_reader.py "$rida"
 python3 Tests/browser/charts_in_browser.py "$rida"
 # The staff console: issue at the desk, slips read back with zbarimg, printed on one page each.
 python3 Tests/browser/staff_console.py "$rida"
+# Counter posters and kiosks: the poster read back with zbarimg, one answer per device, a kiosk loop of three.
+python3 Tests/browser/points_and_kiosk.py "$rida"
 # The follow-up queue: comment, scores, zone, tel: links, a resolved case's history.
 python3 Tests/browser/follow_up_queue.py "$rida"
 # Disclosure: solves what each analysis and report set publishes as a linear program (HiGHS) and

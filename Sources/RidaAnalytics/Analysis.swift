@@ -187,6 +187,7 @@ public struct AnalysisEngine: Sendable {
         var segment: String?
         var service: String?
         var language: String?
+        var source: String?
     }
 
     /// Where one slot of a questionnaire version's count vector goes.
@@ -239,6 +240,7 @@ public struct AnalysisEngine: Sendable {
                     case .segment: key.segment
                     case .service: key.service
                     case .language: key.language
+                    case .source: key.source
                     }
                 })
             issued += repeatElement(0, count: periods)
@@ -317,9 +319,9 @@ public struct AnalysisEngine: Sendable {
 
     /// A unit's key: its value for each `by` dimension, nil for the others. Invitations carry no
     /// language (nil).
-    func unitKey(_ by: [AnalysisDimension], department: String, channel: String, segment: String?, service: String?, language: String?)
-        -> UnitKey
-    {
+    func unitKey(
+        _ by: [AnalysisDimension], department: String, channel: String, segment: String?, service: String?, language: String?, source: String?
+    ) -> UnitKey {
         var key = UnitKey()
         for dimension in by {
             switch dimension {
@@ -328,6 +330,7 @@ public struct AnalysisEngine: Sendable {
             case .segment: key.segment = segment
             case .service: key.service = service
             case .language: key.language = language
+            case .source: key.source = source
             }
         }
         return key
@@ -355,13 +358,15 @@ public struct AnalysisEngine: Sendable {
         for cell in responses {
             guard let period = periodIndex(cell.day), let slots = items.versions[cell.questionnaireVersionID] else { continue }
             let unit = unitKey(
-                fineBy, department: cell.department, channel: cell.channel, segment: cell.segment, service: cell.service, language: cell.language)
+                fineBy, department: cell.department, channel: cell.channel, segment: cell.segment, service: cell.service, language: cell.language,
+                source: cell.source)
             sums.add(cell.counts, slots: slots, row: sums.row(unit, fineBy), period: period)
         }
         for cell in invitations {
             guard let period = periodIndex(cell.day) else { continue }
             let unit = unitKey(
-                fineBy, department: cell.department, channel: cell.channel, segment: cell.segment, service: cell.service, language: nil)
+                fineBy, department: cell.department, channel: cell.channel, segment: cell.segment, service: cell.service, language: nil,
+                source: ResponseSource.invitation.rawValue)
             sums.addInvitations(issued: cell.issued, answered: cell.answered, row: sums.row(unit, fineBy), period: period)
         }
         let fineKeys = sums.units
@@ -389,6 +394,12 @@ public struct AnalysisEngine: Sendable {
         ]
         if request.by.contains(.language) && request.metrics.contains(.responseRate) {
             notes.append("Response rates are not broken down by language: an invitation's language is the one it was issued in.")
+        }
+        if request.metrics.contains(.responseRate) {
+            notes.append(
+                "Response rates count one-time invitation links only: responses through points of service (counter posters, kiosks) "
+                    + "and imported ones (paper, phone) have no invitations to count against"
+                    + (request.by.contains(.source) ? "; by source, their response rate is not applicable." : "."))
         }
 
         let allItems = sums.askedItems.map { items.keys[$0] }.sorted()
@@ -427,7 +438,7 @@ public struct AnalysisEngine: Sendable {
             var results = [MetricResult?](repeating: nil, count: jobs.count)
             for await (position, result) in group { results[position] = result }
             return results.map { $0! }
-        }
+        }.map { metric in Self.markingNotApplicable(metric) }
         return AnalysisResult(
             from: periods.first!.label, to: periods.last!.label, period: request.period, by: request.by, timeZone: timeZone.identifier,
             methodsVersion: Self.methodsVersion, confidence: request.confidence,
@@ -438,6 +449,17 @@ public struct AnalysisEngine: Sendable {
                     responseRateProvisional: request.isRateProvisional($0))
             },
             metrics: metrics, notes: notes, protectedAt: fineBy)
+    }
+
+    /// A response rate by source: only invitations have one; the other sources' points say so.
+    static func markingNotApplicable(_ metric: MetricResult) -> MetricResult {
+        guard metric.metric == .responseRate else { return metric }
+        var marked = metric
+        for index in marked.units.indices {
+            guard let source = marked.units[index].unit["source"] ?? nil, source != ResponseSource.invitation.rawValue else { continue }
+            for point in marked.units[index].series.indices { marked.units[index].series[point].notApplicable = true }
+        }
+        return marked
     }
 
     /// Items in questionnaire order (of the newest version that holds them).
@@ -469,6 +491,7 @@ public struct AnalysisEngine: Sendable {
         case .service:
             position = configuration.departments.flatMap(\.services).firstIndex { $0.id == code }
         case .language: position = configuration.languages.firstIndex { $0.code == code }
+        case .source: position = ResponseSource.allCases.firstIndex { $0.rawValue == code }
         }
         return position ?? (Int.max - 1)
     }

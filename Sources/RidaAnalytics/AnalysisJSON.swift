@@ -257,6 +257,10 @@ struct JSONOutput {
         double(point.lower)
         key("n")
         int(point.n)
+        if point.notApplicable {
+            key("notApplicable")
+            bool(true)
+        }
         key("period")
         string(point.period)
         key("secondary")

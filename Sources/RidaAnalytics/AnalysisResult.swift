@@ -109,6 +109,40 @@ public struct Point: Sendable, Hashable, Codable {
     public var secondary: Bool
     /// Shown, but fewer than `flagFrom` responses.
     public var lowNumbers: Bool
+    /// The measure does not apply to this unit: a response rate of responses that came through
+    /// a point of service or an import, which have no invitations to count against. Encoded
+    /// only when true.
+    public var notApplicable: Bool = false
+
+    public init(
+        period: String, n: Int?, value: Double?, lower: Double?, upper: Double?, suppressed: Bool, secondary: Bool, lowNumbers: Bool,
+        notApplicable: Bool = false
+    ) {
+        self.period = period
+        self.n = n
+        self.value = value
+        self.lower = lower
+        self.upper = upper
+        self.suppressed = suppressed
+        self.secondary = secondary
+        self.lowNumbers = lowNumbers
+        self.notApplicable = notApplicable
+    }
+
+    enum CodingKeys: String, CodingKey { case period, n, value, lower, upper, suppressed, secondary, lowNumbers, notApplicable }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        period = try c.decode(String.self, forKey: .period)
+        n = try c.decodeIfPresent(Int.self, forKey: .n)
+        value = try c.decodeIfPresent(Double.self, forKey: .value)
+        lower = try c.decodeIfPresent(Double.self, forKey: .lower)
+        upper = try c.decodeIfPresent(Double.self, forKey: .upper)
+        suppressed = try c.decode(Bool.self, forKey: .suppressed)
+        secondary = try c.decode(Bool.self, forKey: .secondary)
+        lowNumbers = try c.decode(Bool.self, forKey: .lowNumbers)
+        notApplicable = try c.decodeIfPresent(Bool.self, forKey: .notApplicable) ?? false
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -120,6 +154,7 @@ public struct Point: Sendable, Hashable, Codable {
         try c.encode(suppressed, forKey: .suppressed)
         try c.encode(secondary, forKey: .secondary)
         try c.encode(lowNumbers, forKey: .lowNumbers)
+        if notApplicable { try c.encode(true, forKey: .notApplicable) }
     }
 }
 

@@ -179,10 +179,14 @@ public struct DemoGenerator: Sendable {
                 var id = SurveyResponse.randomID(using: &rng)
                 while !usedIDs.insert(id).inserted { id = SurveyResponse.randomID(using: &rng) }
                 let (answers, texts) = model.answers(&rng, unit: unit, locale: locale, progress: progress)
+                // About one in eight answers at the offices of registration and gift distribution
+                // came through the counter's poster (chosen by the random id, so the stream of
+                // draws stays the same): no invitation was issued for them.
+                let atPoint = unit.channel == "office" && Self.pointDepartments.contains(unit.department) && id % 8 == 0
                 responses.append(
                     SurveyResponse(
                         id: id, day: entry.day, unit: unit, locale: locale, questionnaire: questionnaire.key,
-                        questionnaireVersion: questionnaire.version, source: .invitation, answers: answers, texts: texts))
+                        questionnaireVersion: questionnaire.version, source: atPoint ? .point : .invitation, answers: answers, texts: texts))
 
                 // The invitation it answered: issued when the service was completed, 0–2 days earlier.
                 let lag = rng.chance(0.7) ? 0 : (rng.chance(0.67) ? 1 : 2)
@@ -192,8 +196,10 @@ public struct DemoGenerator: Sendable {
                     ? issuedAt.addingTimeInterval(120 + rng.unit() * 3.5 * 3600)
                     : dayStart.addingTimeInterval(7 * 3600 + rng.unit() * 16 * 3600)
                 let (answered, answeredToken) = invitation(&rng, unit, locale, issuedAt: issuedAt, lifetime: lifetime, usedAt: usedAt)
-                invitations.append(answered)
-                tokens.append(answeredToken)
+                if !atPoint {
+                    invitations.append(answered)
+                    tokens.append(answeredToken)
+                }
 
                 // Invitations of the same kind that were never answered.
                 let rate = model.responseRate(unit)
@@ -203,6 +209,7 @@ public struct DemoGenerator: Sendable {
                     let at = dayStart.addingTimeInterval(Double(-lag * 86400) + 8 * 3600 + rng.unit() * 12 * 3600)
                     var (invitation, token) = invitation(&rng, unit, locale, issuedAt: at, lifetime: lifetime, usedAt: nil)
                     if rng.chance(0.003) { invitation.revokedAt = at.addingTimeInterval(86400) }
+                    guard !atPoint else { continue }
                     invitations.append(invitation)
                     tokens.append(token)
                 }
@@ -210,6 +217,9 @@ public struct DemoGenerator: Sendable {
         }
         return DemoChunk(month: month, invitations: invitations, responses: responses, tokens: tokens)
     }
+
+    /// Departments whose offices have a counter poster in the shipped `seeds/points.yaml`.
+    static let pointDepartments: Set<String> = ["registration", "gift-distribution"]
 
     private func invitation(
         _ rng: inout SeededGenerator, _ unit: ServiceUnit, _ locale: String, issuedAt: Date, lifetime: TimeInterval, usedAt: Date?

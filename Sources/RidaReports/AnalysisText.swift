@@ -37,6 +37,12 @@ public struct AnalysisText {
         "segment": ("segment", "الفئة"),
         "service": ("service", "الخدمة"),
         "language": ("language", "اللغة"),
+        "source": ("source", "مصدر الرد"),
+        "not-applicable": ("not applicable: no invitations to count against", "لا ينطبق: لا دعوات يُحسب منها"),
+        "note-rate-sources": (
+            "Response rates count one-time invitation links only: responses through counter posters and kiosks, and imported ones, have no invitations to count against.",
+            "لا تحسب معدلات الاستجابة إلا روابط الدعوة ذات الاستخدام الواحد: فالردود الواردة عبر ملصقات نقاط الخدمة والأجهزة اللوحية والردود المدخلة يدوياً لا دعوات يُحسب منها."
+        ),
         "month": ("month", "شهر"),
         "week": ("week", "أسبوع"),
         "quarter": ("quarter", "ربع سنة"),
@@ -92,6 +98,7 @@ public struct AnalysisText {
 
     func describe(_ point: Point?, _ kind: String, suppressBelow: Int) -> String {
         guard let point else { return label("no-data") }
+        if point.notApplicable { return label("not-applicable") }
         if point.suppressed { return label("suppressed").replacingOccurrences(of: "{threshold}", with: String(suppressBelow)) }
         guard let value = point.value, let n = point.n else { return label("no-data") }
         var text = "\(number(value, kind)) (\(number(point.lower ?? value, kind)) – \(number(point.upper ?? value, kind)))\(comma) \(label("n")) \(n)"
@@ -150,6 +157,7 @@ public struct AnalysisText {
         lines.append(
             "* " + label("note-cells").replacingOccurrences(of: "{threshold}", with: String(result.suppressBelow)).replacingOccurrences(of: "{grain}", with: grain))
         if result.by.contains(.language) && result.metrics.contains(where: { $0.metric == .responseRate }) { lines.append("* \(label("note-language"))") }
+        if result.metrics.contains(where: { $0.metric == .responseRate }) { lines.append("* \(label("note-rate-sources"))") }
         return lines.joined(separator: "\n")
     }
 }

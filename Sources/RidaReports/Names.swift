@@ -10,8 +10,16 @@ extension SeedConfiguration {
         case .segment: segments.first { $0.id == code }?.names.text(in: language) ?? code
         case .service: departments.flatMap(\.services).first { $0.id == code }?.names.text(in: language) ?? code
         case .language: self.language(code)?.name ?? code
+        case .source: Self.sourceNames[code]?[language == "ar" ? "ar" : "en"] ?? code
         }
     }
+
+    /// How responses came, in the reports' languages.
+    static let sourceNames: [String: [String: String]] = [
+        "invitation": ["ar": "روابط الدعوة", "en": "Invitation links"],
+        "point": ["ar": "ملصقات الخدمة والأجهزة اللوحية", "en": "Counter posters and kiosks"],
+        "import": ["ar": "المدخلة يدوياً (ورق، هاتف)", "en": "Imported (paper, phone)"],
+    ]
 }
 
 /// How a metric's value is written: a proportion as a percentage, an NPS signed, a mean with two decimals.

@@ -83,7 +83,64 @@ public struct SeedLoader: Sendable {
         configuration.questionnaireFiles = questionnaireFiles
         configuration.organisation = organisation
         configuration.owners = readOwners(languages: codes, issues)
+        configuration.points = readPoints(configuration, issues)
         return configuration
+    }
+
+    /// `points.yaml`, optional: points of service (counter posters, kiosks) kept in the
+    /// configuration. Each names a department, a channel, optionally one of the department's
+    /// services, where it stands, and its poster's languages (1 to 4, declared ones).
+    private func readPoints(_ configuration: SeedConfiguration, _ issues: IssueCollector) -> [ServicePoint] {
+        let name = "points.yaml"
+        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path) else { return [] }
+        guard let root = document(name, issues), let top = issues.mapping(root, allowed: ["points"], required: ["points"]),
+            let list = top["points"].flatMap(issues.sequence)
+        else { return [] }
+        var points: [ServicePoint] = []
+        var seen = Set<String>()
+        for entry in list {
+            guard
+                let fields = issues.mapping(
+                    entry, allowed: ["code", "department", "channel", "service", "place", "languages"], required: ["code", "department", "channel"]),
+                let code = fields["code"].flatMap(issues.string), let department = fields["department"].flatMap(issues.string),
+                let channel = fields["channel"].flatMap(issues.string)
+            else { continue }
+            guard ServicePoint.isValidCode(code) else {
+                issues.report(fields["code"]!, "a point's code is 2 to 40 lower-case letters, digits and inner hyphens, not \"\(code)\"")
+                continue
+            }
+            guard seen.insert(code).inserted else {
+                issues.report(fields["code"]!, "point \(code) is listed twice")
+                continue
+            }
+            guard let declared = configuration.departments.first(where: { $0.id == department }) else {
+                issues.report(fields["department"]!, "unknown department \"\(department)\" (departments.yaml)")
+                continue
+            }
+            guard configuration.channels.contains(where: { $0.id == channel }) else {
+                issues.report(fields["channel"]!, "unknown channel \"\(channel)\" (channels.yaml)")
+                continue
+            }
+            var service: String?
+            if let at = fields["service"], let code = issues.string(at) {
+                guard declared.services.contains(where: { $0.id == code }) else {
+                    issues.report(at, "unknown service \"\(code)\" of department \(department)")
+                    continue
+                }
+                service = code
+            }
+            var languages = ["ar", "en"].filter { configuration.language($0) != nil }
+            if let at = fields["languages"], let items = issues.sequence(at) {
+                languages = items.compactMap(issues.string)
+                if languages.isEmpty || languages.count > 4 { issues.report(at, "a poster carries 1 to 4 languages") }
+                for code in languages where configuration.language(code) == nil { issues.report(at, "unknown language \"\(code)\" (languages.yaml)") }
+            }
+            let place = fields["place"].flatMap(issues.string) ?? ""
+            points.append(
+                ServicePoint(
+                    code: code, department: department, channel: channel, service: service, place: place, languages: languages, fromSeeds: true))
+        }
+        return points
     }
 
     /// `organisation.yaml`, optional: without it the pages name no organisation. Its `logo`, if

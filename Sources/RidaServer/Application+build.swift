@@ -54,6 +54,8 @@ public struct ServerDependencies: Sendable {
     public var metrics = ServerMetrics()
     /// What each key issued today, for the staff console (by default the survey store, when it keeps it).
     public var ledger: (any IssuerLedger)?
+    /// Points of service (counter posters, kiosks); by default the survey store, when it keeps them.
+    public var points: (any PointStore)?
 
     public init(
         configuration: SeedConfiguration, status: any StoreStatusReader, survey: any SurveyStore, keys: any APIKeyStore, cells: any CellReader,
@@ -73,6 +75,7 @@ public struct ServerDependencies: Sendable {
         self.templates = templates
         self.timeZone = timeZone
         self.ledger = survey as? any IssuerLedger
+        self.points = survey as? any PointStore
     }
 
     /// What writes the reports folder's sets (`rida serve` runs it as a service, tests once):
@@ -86,7 +89,7 @@ public struct ServerDependencies: Sendable {
 
     /// Templates every page needs.
     public static let requiredTemplates = ["survey/form", "survey/message", "survey/style"] + ReportWriter.templates + AdminPages.templateNames
-        + StaffConsole.templateNames
+        + StaffConsole.templateNames + PointsAdmin.templateNames
 }
 
 /// Builds the whole HTTP application: router, middleware, controllers.
@@ -122,12 +125,22 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies) -> 
     router.addRoutes(HealthController(status: dependencies.status, minimumFreeBytes: settings.minimumFreeBytes).routes)
     router.addRoutes(OpenAPIController().routes)
     router.addRoutes(MetricsController(metrics: dependencies.metrics, keys: dependencies.keys).routes)
-    router.addRoutes(
-        SurveyController(
-            configuration: dependencies.configuration, store: dependencies.survey, templates: dependencies.templates, throttle: throttle,
-            addressing: addressing,
-            metrics: dependencies.metrics)
-            .routes)
+    var survey = SurveyController(
+        configuration: dependencies.configuration, store: dependencies.survey, templates: dependencies.templates, throttle: throttle,
+        addressing: addressing,
+        metrics: dependencies.metrics)
+    let pointCookies = dependencies.points.map {
+        PointCookies(store: $0, timeZone: dependencies.timeZone, secure: settings.baseURL.scheme?.lowercased() == "https")
+    }
+    survey.points = pointCookies
+    router.addRoutes(survey.routes)
+    if let points = dependencies.points, let pointCookies {
+        router.addRoutes(
+            PointController(
+                survey: survey, store: points, cookies: pointCookies, throttle: FailureThrottle(policy: PointController.throttlePolicy),
+                addressing: addressing, metrics: dependencies.metrics
+            ).routes)
+    }
     var issuer = InvitationIssuer(configuration: dependencies.configuration, store: dependencies.survey, baseURL: settings.baseURL)
     issuer.timeZone = dependencies.timeZone
     router.addRoutes(InvitationsController(issuer: issuer, ledger: dependencies.ledger, keys: dependencies.keys, metrics: dependencies.metrics).routes)
@@ -148,6 +161,9 @@ func buildRouter(settings: ServerSettings, dependencies: ServerDependencies) -> 
             admin: admin, issuer: issuer, ledger: dependencies.ledger, survey: dependencies.survey, keys: dependencies.keys, cells: dependencies.cells,
             metrics: dependencies.metrics
         ).routes)
+    if let points = dependencies.points, let pointCookies {
+        router.addRoutes(PointsAdmin(admin: admin, store: points, cookies: pointCookies, cells: dependencies.cells, baseURL: settings.baseURL).routes)
+    }
     routeMethods.register(router.routes)
     return router
 }

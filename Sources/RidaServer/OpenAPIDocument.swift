@@ -231,7 +231,7 @@ paths:
               schema:
                 $ref: "#/components/schemas/Error"
               example:
-                error: {code: invalid_by, message: "by: unknown dimension 'staff' (department, channel, segment, service, language)"}
+                error: {code: invalid_by, message: "by: unknown dimension 'staff' (department, channel, segment, service, language, source)"}
         "503":
           $ref: "#/components/responses/Unavailable"
   /api/v1/reports/{period}/{file}:
@@ -717,7 +717,7 @@ components:
       default: month
     Dimension:
       type: string
-      enum: [department, channel, segment, service, language]
+      enum: [department, channel, segment, service, language, source]
     Real:
       description: A number; a value that is not finite is written as the string `NaN`, `Infinity` or `-Infinity`.
       anyOf:
@@ -848,6 +848,7 @@ components:
         suppressed: {type: boolean}
         secondary: {type: boolean, description: Always false; no cell is hidden to protect another (kept for compatibility).}
         lowNumbers: {type: boolean}
+        notApplicable: {type: boolean, description: "Present (true) only where the measure does not apply: the response rate of responses through a point of service or an import, which have no invitations to count against (by source)."}
     Trend:
       type: object
       additionalProperties: false

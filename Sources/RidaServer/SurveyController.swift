@@ -16,6 +16,8 @@ struct SurveyController {
     let throttle: FailureThrottle
     let addressing: ClientAddressing
     let metrics: ServerMetrics
+    /// The cookies of points of service (nil when the store keeps no points).
+    var points: PointCookies? = nil
     /// The blank form of each questionnaire version in each language, per department and
     /// service named under its title. It holds nothing else of the invitation (the form posts to
     /// its own address), so it is rendered once and reused.
@@ -38,6 +40,9 @@ struct SurveyController {
         case message(MessageKey, MessageKey?, language: String, languages: [String], extra: MessageKey? = nil, query: String = "")
     }
 
+    /// The point whose kiosk this browser is, if any: its pages lead back to a fresh form.
+    func kiosk(_ request: Request) -> String? { points?.kioskPoint(request) }
+
     // MARK: - Handlers
 
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -45,17 +50,21 @@ struct SurveyController {
         if let early { return early }
         guard let invitation, token != nil else { return await unknownToken(request, context) }
         let language = negotiate(request, invitation: invitation)
+        let kiosk = kiosk(request)
         switch invitation.state {
         case .open:
+            if let point = invitation.point, point != kiosk, points?.answeredPoints(request).contains(point) == true {
+                return answeredAtPoint(language, invitation, kiosk: kiosk)
+            }
             let questionnaire = invitation.questionnaire
             let page = blankForms.page(
                 questionnaire: questionnaire.key, version: questionnaire.version, language: language,
-                about: [invitation.unit?.department ?? "", invitation.unit?.service ?? ""]
+                about: [invitation.unit?.department ?? "", invitation.unit?.service ?? "", kiosk ?? ""]
             ) {
-                ByteBuffer(string: templates.render(formModel(invitation, language, [:], [:]), template: "survey/form"))
+                ByteBuffer(string: templates.render(formModel(invitation, language, [:], [:], kiosk: kiosk), template: "survey/form"))
             }
             return htmlResponse(page, status: .ok)
-        case .used, .expired, .revoked: return gone(language, invitation)
+        case .used, .expired, .revoked: return gone(language, invitation, kiosk: kiosk)
         }
     }
 
@@ -75,13 +84,14 @@ struct SurveyController {
         guard let invitation else { return await unknownToken(request, context) }
         let offered = configuration.offeredLanguages(of: invitation.questionnaire)
         let language = offered.contains(asked) ? asked : negotiate(request, invitation: invitation)
+        let kiosk = kiosk(request)
         switch invitation.state {
         case .open:
             var values = fields
             values["lang"] = [language]
             values["switch-language"] = nil
-            return render(.form(invitation, language: language, values: values, errors: [:]), status: .ok)
-        case .used, .expired, .revoked: return gone(language, invitation)
+            return render(.form(invitation, language: language, values: values, errors: [:]), status: .ok, kiosk: kiosk)
+        case .used, .expired, .revoked: return gone(language, invitation, kiosk: kiosk)
         }
     }
 
@@ -123,9 +133,12 @@ struct SurveyController {
         }
         // Only the beneficiary's own choice on this form says the thank-you page should promise a call.
         let askedForContact = fields["contact"]?.last == "yes"
-        let submission = SubmissionRequest(
+        var submission = SubmissionRequest(
             validate: { SubmissionValidator(questionnaire: $0.questionnaire).validate(fields) }, language: language,
             erasureKey: token.erasureKey)
+        // One answer per device, point and day — except on the point's own kiosk, a shared device.
+        let kiosk = kiosk(request)
+        submission.answeredPoints = (points?.answeredPoints(request) ?? []).subtracting(kiosk.map { [$0] } ?? [])
         let outcome: SubmissionOutcome
         do {
             outcome = try await store.submit(tokenHash: token.hash, submission, at: Date())
@@ -140,14 +153,21 @@ struct SurveyController {
             // Without the unit: a log line's time to the second beside a unit would tell a reader
             // of the log which invitation (issued there) was just answered.
             context.logger.info("response stored")
-            return redirectToThanks(token, language(invitation), contact: askedForContact)
+            var response = redirectToThanks(token, language(invitation), contact: askedForContact)
+            if let point = invitation.point, point != kiosk, let points {
+                response.headers[values: .setCookie].append(points.answered(point))
+            }
+            return response
         case .invalid(let invitation, let errors):
-            return render(.form(invitation, language: language(invitation), values: fields, errors: errors.fields), status: .unprocessableContent)
+            return render(
+                .form(invitation, language: language(invitation), values: fields, errors: errors.fields), status: .unprocessableContent, kiosk: kiosk)
         case .closed(let invitation):
             switch invitation.state {
             case .used, .open: return redirectToThanks(token, language(invitation), contact: askedForContact)
-            case .expired, .revoked: return gone(language(invitation), invitation)
+            case .expired, .revoked: return gone(language(invitation), invitation, kiosk: kiosk)
             }
+        case .answeredAtPoint(let invitation):
+            return answeredAtPoint(language(invitation), invitation, kiosk: kiosk)
         case .notFound:
             return await unknownToken(request, context)
         }
@@ -158,6 +178,7 @@ struct SurveyController {
         if let early { return early }
         guard let invitation = found, let token = parsed else { return await unknownToken(request, context) }
         let language = negotiate(request, invitation: invitation)
+        let kiosk = kiosk(request)
         switch invitation.state {
         case .used:
             let contact = request.uri.queryParameters.get("contact") == "yes"
@@ -165,10 +186,10 @@ struct SurveyController {
                 .message(
                     .thanksTitle, .thanksBody, language: language, languages: configuration.offeredLanguages(of: invitation.questionnaire),
                     extra: contact ? .thanksContact : nil, query: contact ? "&contact=yes" : ""),
-                status: .ok)
+                status: .ok, kiosk: kiosk)
         case .open:
             return Response(status: .seeOther, headers: [.location: "/s/\(token.value)?lang=\(language)", .cacheControl: "no-store"])
-        case .expired, .revoked: return gone(language, invitation)
+        case .expired, .revoked: return gone(language, invitation, kiosk: kiosk)
         }
     }
 
@@ -219,21 +240,30 @@ struct SurveyController {
         return offered.contains(configuration.defaultLanguage) ? configuration.defaultLanguage : (offered.first ?? "ar")
     }
 
-    private func notFound(_ request: Request) -> Response {
+    func notFound(_ request: Request) -> Response {
         let language = negotiate(request, invitation: nil)
         return render(.message(.notFoundTitle, .notFoundBody, language: language, languages: offeredLanguages), status: .notFound)
     }
 
     /// The page of a link that can no longer be answered, saying why: answered already, expired
     /// or withdrawn. All three are 410; only the spent invitation's state tells them apart.
-    private func gone(_ language: String, _ invitation: InvitationDetails) -> Response {
+    private func gone(_ language: String, _ invitation: InvitationDetails, kiosk: String? = nil) -> Response {
         let (title, body): (MessageKey, MessageKey) =
             switch invitation.state {
             case .used, .open: (.alreadyTitle, .alreadyBody)
             case .expired: (.expiredTitle, .expiredBody)
             case .revoked: (.revokedTitle, .revokedBody)
             }
-        return render(.message(title, body, language: language, languages: configuration.offeredLanguages(of: invitation.questionnaire)), status: .gone)
+        return render(
+            .message(title, body, language: language, languages: configuration.offeredLanguages(of: invitation.questionnaire)), status: .gone,
+            kiosk: kiosk)
+    }
+
+    /// A point's link on a device that already answered there today: nothing stored, 409.
+    private func answeredAtPoint(_ language: String, _ invitation: InvitationDetails, kiosk: String?) -> Response {
+        render(
+            .message(.pointAnsweredTitle, .pointAnsweredBody, language: language, languages: configuration.offeredLanguages(of: invitation.questionnaire)),
+            status: .conflict, kiosk: kiosk)
     }
 
     /// `contact=yes` makes the thank-you page say when and how the organisation gets in touch.
@@ -245,23 +275,24 @@ struct SurveyController {
 
     // MARK: - Rendering
 
-    func render(_ page: Page, status: HTTPResponse.Status) -> Response {
+    func render(_ page: Page, status: HTTPResponse.Status, kiosk: String? = nil) -> Response {
         let html: String
         switch page {
         case .message(let title, let body, let language, let languages, let extra, let query):
-            html = templates.render(pages.messageModel(title, body, extra, language, languages, query: query), template: "survey/message")
+            html = templates.render(
+                pages.messageModel(title, body, extra, language, languages, query: query, kiosk: kiosk), template: "survey/message")
         case .form(let invitation, let language, let values, let errors):
-            html = templates.render(formModel(invitation, language, values, errors), template: "survey/form")
+            html = templates.render(formModel(invitation, language, values, errors, kiosk: kiosk), template: "survey/form")
         }
         return htmlResponse(ByteBuffer(string: html), status: status)
     }
 
     private var pages: SurveyPageModels { SurveyPageModels(configuration: configuration) }
 
-    private func formModel(_ invitation: InvitationDetails, _ language: String, _ values: [String: [String]], _ errors: [String: FieldError])
-        -> [String: Any]
-    {
-        pages.formModel(invitation, language, values, errors)
+    private func formModel(
+        _ invitation: InvitationDetails, _ language: String, _ values: [String: [String]], _ errors: [String: FieldError], kiosk: String? = nil
+    ) -> [String: Any] {
+        pages.formModel(invitation, language, values, errors, kiosk: kiosk)
     }
 
     private func htmlResponse(_ page: ByteBuffer, status: HTTPResponse.Status) -> Response {
@@ -297,7 +328,7 @@ extension SubmissionOutcome {
         switch self {
         case .stored: .stored
         case .invalid: .invalid
-        case .closed: .closed
+        case .closed, .answeredAtPoint: .closed
         case .notFound: .notFound
         }
     }

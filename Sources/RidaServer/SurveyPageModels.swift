@@ -32,10 +32,12 @@ struct SurveyPageModels {
         return model
     }
 
-    func messageModel(_ title: MessageKey, _ body: MessageKey?, _ extra: MessageKey?, _ language: String, _ languages: [String], query: String)
-        -> [String: Any]
-    {
+    func messageModel(
+        _ title: MessageKey, _ body: MessageKey?, _ extra: MessageKey?, _ language: String, _ languages: [String], query: String, kiosk: String? = nil
+    ) -> [String: Any] {
         var model = frame(language, languages)
+        // On a kiosk every end page goes back to a fresh form after a few seconds.
+        if let kiosk { model["kiosk"] = "/k/\(kiosk)" }
         model["title"] = text(title, language)
         model["body"] = body.map { text($0, language) } ?? ""
         if let extra { model["extra"] = text(extra, language) }
@@ -43,9 +45,9 @@ struct SurveyPageModels {
         return model
     }
 
-    func formModel(_ invitation: InvitationDetails, _ language: String, _ values: [String: [String]], _ errors: [String: FieldError])
-        -> [String: Any]
-    {
+    func formModel(
+        _ invitation: InvitationDetails, _ language: String, _ values: [String: [String]], _ errors: [String: FieldError], kiosk: String? = nil
+    ) -> [String: Any] {
         let questionnaire = invitation.questionnaire
         func value(_ name: String) -> String { values[name]?.last ?? "" }
         func errorText(_ id: String) -> String? {
@@ -121,6 +123,8 @@ struct SurveyPageModels {
         model["items"] = items
         model["submit"] = text(.surveySubmit, language)
         model["action"] = "?lang=\(language)"
+        // A kiosk's form keeps nothing in the browser (no autocomplete) and starts over when left idle.
+        if let kiosk { model["kiosk"] = "/k/\(kiosk)" }
         return model
     }
 

@@ -51,15 +51,15 @@ extension AppDatabase: CellReader {
                 let rows = try Row.fetchCursor(
                     db,
                     sql: """
-                        SELECT day, department_id, channel_id, segment_id, service_id, locale, questionnaire_version_id, responses, counts
+                        SELECT day, department_id, channel_id, segment_id, service_id, locale, questionnaire_version_id, responses, counts, source
                         FROM cell_unit WHERE day BETWEEN ? AND ?
                         """, arguments: range)
                 while let row = try rows.next() {
                     cells.append(
                         ResponseCell(
                             day: CalendarDay(daysSinceEpoch: row[0]), department: codes.departments[row[1]] ?? "?", channel: codes.channels[row[2]] ?? "?",
-                            segment: codes.segments[row[3]], service: codes.services[row[4]], language: row[5], questionnaireVersionID: row[6],
-                            responses: row[7], counts: CellCounts.decode(row[8])))
+                            segment: codes.segments[row[3]], service: codes.services[row[4]], language: row[5], source: row[9],
+                            questionnaireVersionID: row[6], responses: row[7], counts: CellCounts.decode(row[8])))
                 }
             }
             return cells
@@ -120,7 +120,7 @@ extension AppDatabase: CellReader {
             for row in try Row.fetchAll(db, sql: "SELECT * FROM cell_unit") {
                 let key = CellAccumulator.UnitKey(
                     day: row["day"], department: row["department_id"], channel: row["channel_id"], segment: row["segment_id"],
-                    service: row["service_id"], locale: row["locale"], questionnaire: row["questionnaire_version_id"])
+                    service: row["service_id"], locale: row["locale"], questionnaire: row["questionnaire_version_id"], source: row["source"])
                 storedUnits[key] = .init(responses: row["responses"], counts: trimmed(CellCounts.decode(row["counts"])))
             }
             let expectedUnits = expected.responses.mapValues { CellAccumulator.ResponseTotals(responses: $0.responses, counts: trimmed($0.counts)) }

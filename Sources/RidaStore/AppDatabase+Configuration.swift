@@ -20,6 +20,7 @@ extension AppDatabase: ConfigurationStore {
             for questionnaire in configuration.questionnaires {
                 try Self.synchronizeQuestionnaire(db, questionnaire, file: configuration.file(of: questionnaire), report: &report)
             }
+            try Self.synchronizePoints(db, configuration.points, report: &report)
             return report
         }
     }

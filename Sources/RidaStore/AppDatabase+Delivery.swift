@@ -69,7 +69,7 @@ extension AppDatabase: SurveyStore {
                     WHERE invitation.token_hash = ?
                     """), arguments: [tokenKey])
         guard let row else {
-            guard let spent = try SpentInvitations.state(db, tokenKey: tokenKey) else { return nil }
+            guard let spent = try SpentInvitations.state(db, tokenKey: tokenKey) else { return try pointLink(db, tokenKey: tokenKey, at: date) }
             guard
                 let newest = try Int64.fetchOne(
                     db.cachedStatement(sql: "SELECT id FROM questionnaire_version ORDER BY created_at DESC, id DESC LIMIT 1"))
@@ -131,6 +131,12 @@ extension AppDatabase: SurveyStore {
             }
             let locale = request.language(details)
             let reasons = submission.contact == nil ? [] : CasePolicy.caseReasons(submission.answers, in: details.questionnaire)
+            if let point = details.point {
+                if request.answeredPoints.contains(point) { return .answeredAtPoint(details) }
+                return try self.claimPointLink(
+                    db, &cells, tokenKey: tokenKey, details: details, submission: submission, unit: unit, locale: locale, reasons: reasons,
+                    erasureKey: erasureKey, day: day, at: date)
+            }
             // The guard: only an unrevoked, unexpired invitation is claimed, and exactly once. The
             // claim deletes its row, so nothing of it (unit, times, position) outlives the answer;
             // only the keyed token hash stays, spent.
@@ -149,7 +155,9 @@ extension AppDatabase: SurveyStore {
             }
             try db.cachedStatement(sql: "INSERT INTO spent_invitation (token_hash, state, reference_hash) VALUES (?, 'used', ?)")
                 .execute(arguments: [tokenKey, claimed[6] as DatabaseValue])
-            let followUp = try Self.insertResponse(db, submission, claimed: claimed, day: day.description, locale: locale, erasureKey: erasureKey)
+            let followUp = try Self.insertResponse(
+                db, submission, dimensions: (0..<4).map { claimed[$0] }, questionnaire: claimed[4], source: .invitation, day: day.description,
+                locale: locale, erasureKey: erasureKey)
             if let followUp, !reasons.isEmpty {
                 try Self.openCase(
                     db, followUpID: followUp.id, reasons: reasons, unit: unit, locale: locale, scores: followUp.scores,
@@ -163,7 +171,7 @@ extension AppDatabase: SurveyStore {
             try cells.addResponse(
                 CellAccumulator.UnitKey(
                     day: day.daysSinceEpoch, department: department, channel: channel, segment: segment, service: service, locale: locale,
-                    questionnaire: questionnaire),
+                    questionnaire: questionnaire, source: ResponseSource.invitation.rawValue),
                 answers: submission.answers, db)
             cells.addInvitations(
                 CellAccumulator.InvitationKey(
@@ -174,18 +182,61 @@ extension AppDatabase: SurveyStore {
         }
     }
 
+    /// A minted link of a point of service, claimed as an invitation is (deleted, its keyed hash
+    /// kept spent), with its response: source `point`, counted in the point's day and in no
+    /// invitation cell (a point has no denominator).
+    private func claimPointLink(
+        _ db: Database, _ cells: inout CellAccumulator, tokenKey: Data, details: InvitationDetails, submission: ValidatedSubmission, unit: ServiceUnit,
+        locale: String, reasons: [CaseReason], erasureKey: Data?, day: CalendarDay, at date: Date
+    ) throws -> SubmissionOutcome {
+        guard
+            let claimed = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        DELETE FROM point_link WHERE token_hash = ? AND expires_at > ?
+                        RETURNING point_id, questionnaire_version_id
+                        """), arguments: [tokenKey, Timestamp.seconds(date)]),
+            let ids = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT department_id, channel_id, service_id FROM point WHERE id = ? AND active = 1"),
+                arguments: [claimed[0] as Int64])
+        else {
+            var closed = details
+            closed.state = .used
+            return .closed(closed)
+        }
+        try db.cachedStatement(sql: "INSERT INTO spent_point_link (token_hash) VALUES (?)").execute(arguments: [tokenKey])
+        let dimensions: [DatabaseValue] = [ids[0], ids[1], .null, ids[2]]
+        let followUp = try Self.insertResponse(
+            db, submission, dimensions: dimensions, questionnaire: claimed[1], source: .point, day: day.description, locale: locale,
+            erasureKey: erasureKey)
+        if let followUp, !reasons.isEmpty {
+            try Self.openCase(
+                db, followUpID: followUp.id, reasons: reasons, unit: unit, locale: locale, scores: followUp.scores, policy: self.settings.casePolicy,
+                at: date)
+        }
+        let questionnaire: Int64 = claimed[1]
+        cells.use(self.cellLayout(details.questionnaire, id: questionnaire), for: questionnaire)
+        try cells.addResponse(
+            CellAccumulator.UnitKey(
+                day: day.daysSinceEpoch, department: ids[0], channel: ids[1], segment: 0, service: ids[2] ?? 0, locale: locale,
+                questionnaire: questionnaire, source: ResponseSource.point.rawValue),
+            answers: submission.answers, db)
+        try PointTables.count(db, point: claimed[0], day: day.description, opened: 0, answered: 1)
+        return .stored(details)
+    }
+
     /// The response, its answers and texts, and the follow-up request if one was made (its row id
-    /// and the scores it carries are returned).
+    /// and the scores it carries are returned). `dimensions`: department, channel, segment and
+    /// service ids.
     private static func insertResponse(
-        _ db: Database, _ submission: ValidatedSubmission, claimed: Row, day: String, locale: String, erasureKey: Data?
+        _ db: Database, _ submission: ValidatedSubmission, dimensions: [DatabaseValue], questionnaire: DatabaseValue, source: ResponseSource,
+        day: String, locale: String, erasureKey: Data?
     ) throws -> (id: Int64, scores: [String: String])? {
-        // Department, channel, segment and service ids, then the questionnaire version (RETURNING order).
-        let dimensions: [DatabaseValue] = (0..<4).map { claimed[$0] }
         let insert = try db.cachedStatement(
             sql: """
                 INSERT INTO response (id, day, department_id, channel_id, segment_id, service_id, locale,
                     questionnaire_version_id, source, answers)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'invitation', ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
         let answers = AnswerColumn.encode(submission.answers)
         var generator = SystemRandomNumberGenerator()
@@ -196,7 +247,8 @@ extension AppDatabase: SurveyStore {
             do {
                 try insert.execute(
                     arguments: StatementArguments(
-                        [id.databaseValue, day.databaseValue] + dimensions + [locale.databaseValue, claimed[4] as DatabaseValue, answers.databaseValue]))
+                        [id.databaseValue, day.databaseValue] + dimensions
+                            + [locale.databaseValue, questionnaire, source.rawValue.databaseValue, answers.databaseValue]))
                 break
             } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
                 id = SurveyResponse.randomID(using: &generator)

@@ -327,6 +327,7 @@ extension AppDatabase: OperationsStore {
             try db.inTransaction {
                 // Invitations past their expiry keep nothing but their spent token hash.
                 let expired = try SpentInvitations.expire(db, now: Timestamp.seconds(date))
+                _ = try PointTables.expire(db, now: Timestamp.seconds(date))
                 try db.execute(
                     sql: "DELETE FROM response_text WHERE response_id IN (SELECT id FROM response WHERE day < ?)", arguments: [cutoff])
                 let texts = db.changesCount

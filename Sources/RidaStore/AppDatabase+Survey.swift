@@ -191,7 +191,7 @@ extension AppDatabase: SurveyBulkWriter {
             try cells.addResponse(
                 CellAccumulator.UnitKey(
                     day: response.day.daysSinceEpoch, department: department, channel: channel, segment: segment ?? 0,
-                    service: service ?? 0, locale: response.locale, questionnaire: questionnaire),
+                    service: service ?? 0, locale: response.locale, questionnaire: questionnaire, source: response.source.rawValue),
                 answers: response.answers, db)
             responseStatement.bind(response.id)
             responseStatement.bind(response.day.description)

@@ -38,7 +38,26 @@ enum CellTables {
                 """)
         // Databases written before cells existed: fill them from the raw rows.
         var cells = try CellAccumulator.recompute(db, timeZone: timeZone)
-        try cells.flush(db)
+        // The unit cells of this version keep no source: responses of every source share a cell.
+        try cells.flush(db, .init(unitsBySource: false))
+    }
+
+    /// Schema version 12: the unit cells keep the source of their responses (invitation, point,
+    /// import), so analyses can be broken down by it. They are rebuilt from the raw rows.
+    static func addSource(_ db: Database, timeZone: TimeZone) throws {
+        try db.execute(
+            sql: """
+                DROP TABLE cell_unit;
+                CREATE TABLE cell_unit (
+                    day INTEGER NOT NULL, department_id INTEGER NOT NULL, channel_id INTEGER NOT NULL,
+                    segment_id INTEGER NOT NULL, service_id INTEGER NOT NULL, locale TEXT NOT NULL,
+                    questionnaire_version_id INTEGER NOT NULL, source TEXT NOT NULL, responses INTEGER NOT NULL, counts BLOB NOT NULL,
+                    PRIMARY KEY (day, department_id, channel_id, segment_id, service_id, locale, questionnaire_version_id, source)
+                ) STRICT, WITHOUT ROWID;
+                """)
+        var cells = try CellAccumulator.recompute(db, timeZone: timeZone)
+        cells.invitations = [:]
+        try cells.flush(db, .init(unitsBySource: true, unitsOnly: true))
     }
 }
 
@@ -49,6 +68,8 @@ struct CellAccumulator: BatchEffects {
         var department: Int64, channel: Int64, segment: Int64, service: Int64
         var locale: String
         var questionnaire: Int64
+        /// How the responses came (`ResponseSource`'s raw value).
+        var source: String
     }
 
     struct DCKey: Hashable {
@@ -161,26 +182,37 @@ struct CellAccumulator: BatchEffects {
     /// Adds everything gathered to the stored cells, and empties the accumulator.
     mutating func apply(_ db: Database) throws { try flush(db) }
 
-    mutating func flush(_ db: Database) throws {
+    /// What `flush` writes: `unitsBySource` false for the unit cells of schema versions before
+    /// 12, which kept no source (the cells' own migration, version 3, writes those);
+    /// `unitsOnly` for the migration that rebuilt the unit cells by source.
+    struct Parts {
+        var unitsBySource = true
+        var unitsOnly = false
+    }
+
+    mutating func flush(_ db: Database, _ parts: Parts = Parts()) throws {
         defer {
             responses = [:]
             invitations = [:]
         }
         guard !isEmpty else { return }
+        let source = parts.unitsBySource ? " AND source = ?" : ""
         let selectUnit = try db.cachedStatement(
             sql: """
                 SELECT responses, counts FROM cell_unit WHERE day = ? AND department_id = ? AND channel_id = ?
-                    AND segment_id = ? AND service_id = ? AND locale = ? AND questionnaire_version_id = ?
+                    AND segment_id = ? AND service_id = ? AND locale = ? AND questionnaire_version_id = ?\(source)
                 """)
         let writeUnit = try db.cachedStatement(
             sql: """
                 INSERT OR REPLACE INTO cell_unit (day, department_id, channel_id, segment_id, service_id, locale,
-                    questionnaire_version_id, responses, counts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    questionnaire_version_id\(parts.unitsBySource ? ", source" : ""), responses, counts)
+                VALUES (?, ?, ?, ?, ?, ?, ?\(parts.unitsBySource ? ", ?" : ""), ?, ?)
                 """)
         for (key, totals) in responses {
-            let arguments: StatementArguments = [
+            var arguments: StatementArguments = [
                 key.day, key.department, key.channel, key.segment, key.service, key.locale, key.questionnaire,
             ]
+            if parts.unitsBySource { arguments += [key.source] }
             var merged = totals
             if let row = try Row.fetchOne(selectUnit, arguments: arguments) {
                 merged.responses += row[0] as Int
@@ -190,6 +222,7 @@ struct CellAccumulator: BatchEffects {
             }
             try writeUnit.execute(arguments: arguments + [merged.responses, CellCounts.encode(merged.counts)])
         }
+        guard !parts.unitsOnly else { return }
         let selectDC = try db.cachedStatement(
             sql: "SELECT responses, counts FROM cell_dc WHERE day = ? AND department_id = ? AND channel_id = ? AND questionnaire_version_id = ?")
         let writeDC = try db.cachedStatement(
@@ -232,19 +265,19 @@ struct CellAccumulator: BatchEffects {
             db,
             sql: """
                 SELECT day, department_id, channel_id, IFNULL(segment_id, 0), IFNULL(service_id, 0), locale,
-                    questionnaire_version_id, count(*)
-                FROM response GROUP BY 1, 2, 3, 4, 5, 6, 7
+                    questionnaire_version_id, source, count(*)
+                FROM response GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
                 """)
         func unitKey(_ row: Row) throws -> UnitKey {
             guard let day = CalendarDay(row[0] as String) else { throw StoreError.unknownReference(kind: "day", id: row[0]) }
             return UnitKey(
                 day: day.daysSinceEpoch, department: row[1], channel: row[2], segment: row[3], service: row[4], locale: row[5],
-                questionnaire: row[6])
+                questionnaire: row[6], source: row[7])
         }
         while let row = try responseRows.next() {
             let key = try unitKey(row)
             var totals = cells.responses[key] ?? ResponseTotals()
-            totals.responses += row[7] as Int
+            totals.responses += row[8] as Int
             cells.responses[key] = totals
         }
         // Answers are in the response row since schema version 5; the cells' own migration (version
@@ -257,19 +290,19 @@ struct CellAccumulator: BatchEffects {
             db,
             sql: """
                 SELECT response.day, response.department_id, response.channel_id, IFNULL(response.segment_id, 0),
-                    IFNULL(response.service_id, 0), response.locale, response.questionnaire_version_id, \(answers)
-                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
+                    IFNULL(response.service_id, 0), response.locale, response.questionnaire_version_id, response.source, \(answers)
+                GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
                 """)
         while let row = try answerRows.next() {
             let key = try unitKey(row)
             let layout = try cells.layout(key.questionnaire, db)
-            guard let slot = layout.slot(row[7]) else { continue }
+            guard let slot = layout.slot(row[8]) else { continue }
             var totals = cells.responses[key] ?? ResponseTotals()
             if totals.counts.count < layout.width { totals.counts += Array(repeating: 0, count: layout.width - totals.counts.count) }
-            let count = UInt32(row[10] as Int)
-            if row[9] as Int == 1 {
+            let count = UInt32(row[11] as Int)
+            if row[10] as Int == 1 {
                 totals.counts[slot.notApplicableOffset] += count
-            } else if let value = row[8] as Int?, slot.scale.points.contains(value) {
+            } else if let value = row[9] as Int?, slot.scale.points.contains(value) {
                 totals.counts[slot.offset(of: value)] += count
             }
             cells.responses[key] = totals

@@ -40,6 +40,12 @@ enum Migrations {
         // the case they asked for, and the idempotency key of the form that registered an action.
         migrator.registerMigration("v10.follow-up-history", migrate: OperationsTables.addFollowUpHistory)
         migrator.registerMigration("v11.issuer-scopes", migrate: createIssuerScopes)
+        // Responses through points of service (counter posters, kiosks), and unit cells by source.
+        migrator.registerMigration("v12.response-sources") { db in
+            try PointTables.allowPointSource(db)
+            try CellTables.addSource(db, timeZone: timeZone)
+        }
+        migrator.registerMigration("v13.points", migrate: PointTables.create)
         return migrator
     }
 

@@ -28,7 +28,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         @OptionGroup var seeds: SeedOptions
         @Option(help: "First period.") var from: String
         @Option(help: "Last period.") var to: String
-        @Option(help: "Dimensions, comma-separated: department, channel, segment, service, language.") var by: String = "department"
+        @Option(help: "Dimensions, comma-separated: department, channel, segment, service, language, source.") var by: String = "department"
         @Option(help: "week, month, quarter or hijri-month.") var period: PeriodKind = .month
         @Option(help: "Metrics, comma-separated: csat, bottom-2, nps, ces, ces-agree, mean, response-rate (default: csat,nps,ces,response-rate).")
         var metric: String?

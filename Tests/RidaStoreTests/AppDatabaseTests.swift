@@ -56,7 +56,7 @@ import Testing
                 "v1.dimensions", "v1.questionnaires", "v1.invitations", "v1.responses", "v2.survey-delivery", "v3.analytics-cells", "v4.operations",
                 "v5.answers-in-response", "v6.masked-comments", "v7.unlinkable-invitations", "v8.readiness-probe", "v9.imported-files",
                 "v10.follow-up-history",
-                "v11.issuer-scopes",
+                "v11.issuer-scopes", "v12.response-sources", "v13.points",
             ])
     }
 
@@ -82,8 +82,11 @@ import Testing
         #expect(try store.appliedMigrations() == AppDatabase.migrationNames)
         let departments = try await store.writer.read { try String.fetchAll($0, sql: "SELECT code FROM department ORDER BY position") }
         #expect(departments == departmentsBefore)
-        // The old rows are still what the configuration describes, and the new tables work.
-        #expect(try await store.synchronize(with: shippedConfiguration()).isEmpty)
+        // The old rows are still what the configuration describes (only the points of service,
+        // which came later, are new), and the new tables work.
+        let report = try await store.synchronize(with: shippedConfiguration())
+        #expect(report.updated.isEmpty && report.deactivated.isEmpty)
+        #expect(report.inserted == (try shippedConfiguration()).points.map { "point \($0.code)" })
         // Its fingerprint of the old algorithm (min and max only) was recomputed from its definition.
         let digest = try await store.writer.read { try String.fetchOne($0, sql: "SELECT digest FROM questionnaire_version") }
         #expect(digest == (try shippedConfiguration().questionnaires[0].meaningFingerprint))
@@ -98,18 +101,20 @@ import Testing
         let path = temporaryDatabasePath()
         let queue = try DatabaseQueue(path: path)
         try Migrations.migrator(timeZone: riyadh).migrate(queue, upTo: "v4.operations")
+        // A real definition: migration 12 recomputes the cells by source from the raw rows.
+        let definition = String(decoding: try shippedConfiguration().questionnaires[0].canonicalJSON(), as: UTF8.self)
         try await queue.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO department (id, code, position, names) VALUES (1, 'registration', 0, '{}');
                     INSERT INTO channel (id, code, position, names) VALUES (1, 'office', 0, '{}');
-                    INSERT INTO questionnaire_version (id, questionnaire, version, definition, digest, created_at) VALUES (1, 'default', 1, '{}', 'x', 0);
+                    INSERT INTO questionnaire_version (id, questionnaire, version, definition, digest, created_at) VALUES (1, 'default', 1, ?, 'x', 0);
                     INSERT INTO response (id, day, department_id, channel_id, locale, questionnaire_version_id, source)
                         VALUES (11, '2026-03-14', 1, 1, 'ar', 1, 'import'), (12, '2026-03-14', 1, 1, 'en', 1, 'import'),
                             (13, '2026-03-15', 1, 1, 'en', 1, 'import');
                     INSERT INTO answer (response_id, item, value, not_applicable) VALUES
                         (11, 'overall', 4, 0), (11, 'referral', NULL, 1), (12, 'overall', 1, 0), (12, 'recommend', 10, 0);
-                    """)
+                    """, arguments: [definition])
         }
         try queue.close()
 
@@ -133,7 +138,7 @@ import Testing
         let store = try AppDatabase(path: temporaryDatabasePath())
         let configuration = try shippedConfiguration()
         let first = try await store.synchronize(with: configuration)
-        let expectedRows = 6 + 5 + 5 + 15 + 1  // departments, channels, segments, services, questionnaire
+        let expectedRows = 6 + 5 + 5 + 15 + 1 + configuration.points.count  // departments, channels, segments, services, questionnaire, points
         #expect(first.inserted.count == expectedRows)
         let before = try dump(store)
         let changesBefore: Int = try await store.writer.write { db in db.totalChangesCount }

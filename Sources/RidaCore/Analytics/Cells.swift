@@ -85,7 +85,7 @@ public enum CellCounts {
 public enum CellGrain: String, Sendable, Hashable, CaseIterable {
     /// Department × channel × questionnaire version: what most analyses ask for, kept small.
     case departmentChannel
-    /// Department × channel × segment × service × language × questionnaire version.
+    /// Department × channel × segment × service × language × source × questionnaire version.
     case unit
 
     /// The coarsest grain that can answer an analysis by these dimensions.
@@ -97,6 +97,9 @@ public enum CellGrain: String, Sendable, Hashable, CaseIterable {
 /// A dimension results can be broken down by.
 public enum AnalysisDimension: String, Sendable, Hashable, CaseIterable, Codable {
     case department, channel, segment, service, language
+    /// How responses came: one-time invitation links, points of service (counter posters and
+    /// kiosks), or imports (paper, phone). Only invitations have a response rate.
+    case source
 }
 
 /// Sufficient statistics of one day's responses in one cell: how many responses, and for every
@@ -110,14 +113,17 @@ public struct ResponseCell: Sendable, Hashable {
     public var segment: String?
     public var service: String?
     public var language: String?
+    /// How the responses came (`ResponseSource`'s raw value); nil at the department × channel grain.
+    public var source: String?
     public var questionnaireVersionID: Int64
     public var responses: Int
     public var counts: [UInt32]
 
     public init(
         day: CalendarDay, department: String, channel: String, segment: String? = nil, service: String? = nil, language: String? = nil,
-        questionnaireVersionID: Int64, responses: Int, counts: [UInt32]
+        source: String? = nil, questionnaireVersionID: Int64, responses: Int, counts: [UInt32]
     ) {
+        self.source = source
         self.day = day
         self.department = department
         self.channel = channel

@@ -43,4 +43,16 @@ public enum MessageKey: String, Hashable, Sendable, CaseIterable {
     case unavailableBody = "unavailable.body"
     case badRequestBody = "badRequest.body"
     case tooLargeBody = "tooLarge.body"
+    /// A device that answered at a point of service today, opening or posting another of its links.
+    case pointAnsweredTitle = "point.answered.title"
+    case pointAnsweredBody = "point.answered.body"
+    /// A point of service that no longer takes answers.
+    case pointClosedTitle = "point.closed.title"
+    case pointClosedBody = "point.closed.body"
+    /// `/k/{code}` on a browser that staff have not made the point's kiosk.
+    case kioskOffTitle = "kiosk.off.title"
+    case kioskOffBody = "kiosk.off.body"
+    /// The poster's call and its instruction above the short link.
+    case posterCall = "poster.call"
+    case posterScan = "poster.scan"
 }

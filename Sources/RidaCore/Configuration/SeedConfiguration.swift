@@ -17,6 +17,8 @@ public struct SeedConfiguration: Hashable, Sendable {
     public var organisation: Organisation?
     /// The roles an improvement action can be owned by, in the order forms list them.
     public var owners: [OwnerRole] = []
+    /// Points of service configured in `points.yaml` (more can be created in the admin area).
+    public var points: [ServicePoint] = []
 
     public init(
         languages: [Language], defaultLanguage: String, channels: [Channel], segments: [Segment], departments: [Department],

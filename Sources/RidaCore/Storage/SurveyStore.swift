@@ -47,6 +47,8 @@ public struct InvitationDetails: Sendable {
     public var state: InvitationState
     /// Once spent, unknown (`distantPast`).
     public var expiresAt: Date
+    /// The point of service that minted this link, while it is open; nil for an invitation.
+    public var point: String?
 
     public init(unit: ServiceUnit?, locale: String, questionnaire: Questionnaire, state: InvitationState, expiresAt: Date) {
         self.unit = unit
@@ -65,6 +67,9 @@ public enum SubmissionOutcome: Sendable {
     case invalid(InvitationDetails, SubmissionErrors)
     /// The invitation is used, expired or revoked (`state` says which): nothing stored.
     case closed(InvitationDetails)
+    /// A link of a point this device has already answered at today (`SubmissionRequest.answeredPoints`):
+    /// nothing stored, the link still open.
+    case answeredAtPoint(InvitationDetails)
     case notFound
 }
 
@@ -76,6 +81,9 @@ public struct SubmissionRequest: Sendable {
     /// Kept with a follow-up request so the holder of the link can have it erased
     /// (`InvitationToken.erasureKey`).
     public var erasureKey: Data?
+    /// Points of service the submitting device has answered at today (its signed cookies): a
+    /// link of one of them is not claimed.
+    public var answeredPoints: Set<String> = []
 
     public init(
         validate: @escaping @Sendable (InvitationDetails) -> Result<ValidatedSubmission, SubmissionErrors>,

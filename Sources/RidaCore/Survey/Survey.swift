@@ -45,6 +45,9 @@ public struct ItemText: Hashable, Sendable {
 public enum ResponseSource: String, Hashable, Sendable, Codable, CaseIterable {
     /// Through a one-time invitation link.
     case invitation
+    /// Through a link minted at a point of service (a counter poster or a kiosk): it has no
+    /// invitation to count against, so no response rate.
+    case point
     /// Keyed in from paper, a phone interview or a kiosk.
     case `import`
 }

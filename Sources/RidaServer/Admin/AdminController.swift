@@ -119,6 +119,8 @@ struct AdminController {
         var response = Self.redirect(key.role == .issuer ? StaffConsole.home(language) : "/admin?lang=\(language)")
         response.headers[values: .setCookie].append(guardian.sessionCookie(id))
         response.headers[values: .setCookie].append(guardian.clearedLoginCookie())
+        // A staff sign-in is how a kiosk stops being one.
+        if request.cookies[PointCookies.kioskName] != nil { response.headers[values: .setCookie].append(PointCookies.clearedKiosk) }
         return response
     }
 
@@ -424,7 +426,7 @@ struct AdminController {
     /// A page asked for without a valid session: to the sign-in page, and a stale cookie removed.
     /// The session a page is shown to; refused with the way to sign in, or 503 when the store
     /// cannot answer.
-    private func pageSession(_ request: Request, _ context: AppRequestContext, _ language: String) async throws(Refusal) -> AdminSession {
+    func pageSession(_ request: Request, _ context: AppRequestContext, _ language: String) async throws(Refusal) -> AdminSession {
         let session: AdminSession?
         do {
             session = try await guardian.session(request)

@@ -106,6 +106,7 @@ struct AdminPages {
         model["roleName"] = text("role.\(session.role.rawValue)")
         // An admin issues links too: the staff console is one link away.
         if session.role == .admin { model["console"] = ["href": "/admin/console?lang=\(language)", "label": text("openConsole")] }
+        model["pointsLink"] = ["href": "/admin/points?lang=\(language)", "label": PointText.text("pointsLink", language)]
         model["csrf"] = session.csrf
         model["notice"] = Self.text(notice)
         model["statistics"] = statisticsModel(statistics)

@@ -54,6 +54,7 @@ struct ConsolePages {
         model["roleName"] = ConsoleText.text("role.\(desk.session.role.rawValue)", language)
         model["csrf"] = desk.session.csrf
         model["isAdmin"] = desk.session.role == .admin
+        model["pointsLink"] = ["href": "/admin/points?lang=\(language)", "label": PointText.text("pointsLink", language)]
         model["notice"] = Self.text(notice)
         model["scope"] =
             desk.departments.isEmpty
