@@ -12,7 +12,7 @@ info:
     The API of Rida. Callers authenticate with an API key created by `rida apikey create`, sent as
     `Authorization: Bearer <key>`; each key has one role (`issuer`, `analyst`, `board`, `admin`) and
     `admin` may call every operation. Errors are JSON `{"error": {"code": …, "message": …}}`.
-    The beneficiary's pages (`/s/{token}`) are HTML for people, not part of this API.
+    The beneficiary's pages (`/s/{token}`, and `/p/{code}` and `/k/{code}` of points of service) and the admin area are HTML for people, not part of this API.
 servers:
   - url: /
 security:

@@ -48,6 +48,8 @@ extension AppDatabase: SurveyStore {
 
     public func invitation(tokenHash: Data, at date: Date) async throws -> InvitationDetails? {
         let tokenKey = key(tokenHash)
+        // One indexed read: on this thread when a direct connection is free, else through the pool.
+        if let direct = try directReaders?.read({ db in try self.invitation(db, tokenKey: tokenKey, at: date) }) { return direct }
         return try await read { db in try self.invitation(db, tokenKey: tokenKey, at: date) }
     }
 

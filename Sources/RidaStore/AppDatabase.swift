@@ -64,6 +64,9 @@ public final class AppDatabase: Sendable {
     let secret: ServerSecret
     /// Whether opening the database created the key file.
     public let createdSecret: Bool
+    /// Connections for the survey link's one-row read on the request's own thread (databases
+    /// opened from a path); the pool when none is free.
+    let directReaders: DirectReaders?
 
     /// Times the writer found the database locked by another connection and waited to retry.
     public var busyRetries: Int { busyWaits?.retries ?? 0 }
@@ -96,12 +99,15 @@ public final class AppDatabase: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -\(cacheKilobytes)")
         }
         try self.init(
-            writer: pool, settings: settings, secret: secret, createdSecret: created, busyWaits: busyWaits, checkpointer: Checkpointer(path: path))
+            writer: pool, settings: settings, secret: secret, createdSecret: created, busyWaits: busyWaits, checkpointer: Checkpointer(path: path),
+            directReaders: { try DirectReaders(path: path, count: DirectReaders.defaultCount) { _ in } })
     }
 
+    /// `directReaders` is opened once the schema is migrated (a read-only connection cannot see a
+    /// table created after it started reading the schema).
     init(
         writer: any DatabaseWriter, settings: DatabaseSettings, secret: ServerSecret, createdSecret: Bool = false, busyWaits: BusyWaits? = nil,
-        checkpointer: Checkpointer? = nil
+        checkpointer: Checkpointer? = nil, directReaders: (() throws -> DirectReaders)? = nil
     ) throws {
         self.writer = writer
         self.settings = settings
@@ -109,7 +115,8 @@ public final class AppDatabase: Sendable {
         self.createdSecret = createdSecret
         self.busyWaits = busyWaits
         self.submissions = GroupCommit(writer: writer, checkpointer: checkpointer)
-        try migrate()
+        try Self.migrate(writer, timeZone: settings.timeZone)
+        self.directReaders = try directReaders?()
         try verifySettings()
     }
 
@@ -125,8 +132,8 @@ public final class AppDatabase: Sendable {
     /// A stored digest: `digest` keyed with the server secret.
     func key(_ digest: Data) -> Data { secret.key(digest) }
 
-    private func migrate() throws {
-        let migrator = Migrations.migrator(timeZone: settings.timeZone)
+    private static func migrate(_ writer: any DatabaseWriter, timeZone: TimeZone) throws {
+        let migrator = Migrations.migrator(timeZone: timeZone)
         if try writer.read({ try migrator.hasBeenSuperseded($0) }) {
             throw StoreError.newerSchema
         }
