@@ -120,6 +120,10 @@ public final class AppDatabase: Sendable {
         try verifySettings()
     }
 
+    deinit {
+        directReaders?.close()
+    }
+
     /// `rida_key(digest)`: the digest keyed with the server secret (NULL stays NULL), for the
     /// migration that rekeys digests stored before the secret existed.
     static func keyFunction(_ secret: ServerSecret) -> DatabaseFunction {

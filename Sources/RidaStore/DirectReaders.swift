@@ -26,6 +26,16 @@ final class DirectReaders: Sendable {
         return try connection.read(body)
     }
 
+    /// Closes every connection (the store's own pool closes after them, so its writer is the last
+    /// connection to the database and checkpoints and removes the write-ahead log as before).
+    func close() {
+        let connections = free.withLock { all -> [DatabaseQueue] in
+            defer { all.removeAll() }
+            return all
+        }
+        for connection in connections { try? connection.close() }
+    }
+
     /// How many a store opens: one per core, and one more.
     static var defaultCount: Int { ProcessInfo.processInfo.activeProcessorCount + 1 }
 }
