@@ -55,6 +55,21 @@ def navigate(driver, action, seconds=15):
     WebDriverWait(driver, seconds).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def shoot(driver, shots, name, width):
+    """A full-page screenshot at `width` px into the folder `shots` (`NAME-WIDTH.png`); fails the
+    test if the page scrolls sideways there. Returns the file's path."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500})
+    height = driver.execute_script("return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)")
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": min(height, 6000), "deviceScaleFactor": 1, "mobile": width < 500})
+    path = os.path.join(shots, f"{name}-{width}.png")
+    driver.save_screenshot(path)
+    wide = driver.execute_script("return document.documentElement.scrollWidth")
+    check(wide <= width, f"{name} at {width} px scrolls sideways ({wide} px wide)")
+    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    return path
+
+
 def page_count(pdf_path):
     """Pages of a PDF: pdfinfo's count, else its /Type /Page objects."""
     if shutil.which("pdfinfo"):

@@ -22,7 +22,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import A4, RIDA, browser, check, failures, free_port, navigate, page_count, rida, serve  # noqa: E402
+from harness import A4, RIDA, browser, check, failures, free_port, navigate, page_count, rida, serve
+from harness import shoot as harness_shoot  # noqa: E402  # noqa: E402
 
 SHOTS = os.environ.get("SHOTS", "/tmp/shots-points")
 POINT = "makkah-registration"
@@ -34,16 +35,7 @@ def sql(db, query):
 
 
 def shoot(driver, name, width):
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 500})
-    height = driver.execute_script("return Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)")
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                           {"width": width, "height": min(height, 6000), "deviceScaleFactor": 1, "mobile": width < 500})
-    path = os.path.join(SHOTS, f"{name}-{width}.png")
-    driver.save_screenshot(path)
-    wide = driver.execute_script("return document.documentElement.scrollWidth")
-    check(wide <= width, f"{name} at {width} px scrolls sideways ({wide} px wide)")
-    driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    return path
+    return harness_shoot(driver, SHOTS, name, width)
 
 
 def sign_in(driver, base, key, language="en"):
